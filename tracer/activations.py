@@ -1,0 +1,140 @@
+"""Activation functions as strategy objects: a value and a derivative, symbolic and numeric.
+
+Each activation g knows four things, side by side as in micrograd:
+how it is written (``a = σ(z)``), what it means (σ(z) = 1/(1 + e^{-z})), its textbook
+derivative written with g itself (σ′(z) = σ(z)(1 − σ(z))), and the same two in NumPy.
+Softmax is the one activation that mixes the neurons of a layer; it lives here too, but the
+derivation treats it as a whole layer (its Jacobian is not diagonal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from tracer.errors import SpecError, nearest
+
+Array = np.ndarray
+sigma = sp.Function("sigma")
+ReLU = sp.Function("ReLU")
+LeakyReLU = sp.Function("LeakyReLU")
+
+
+@dataclass(frozen=True)
+class Activation:
+    """Return-free strategy object for one activation g.
+
+    ``written(z)`` is how a = g(z) is shown; ``meaning(z)`` the closed form;
+    ``slope(z)`` the textbook g′(z), written with ``written(z)`` where the books do;
+    ``forward``/``backward`` are the NumPy versions (backward takes z and a = g(z)).
+    """
+
+    name: str
+    written: Callable[[sp.Expr], sp.Expr]
+    meaning: Callable[[sp.Expr], sp.Expr]
+    slope: Callable[[sp.Expr], sp.Expr]
+    forward: Callable[[Array], Array]
+    backward: Callable[[Array, Array], Array]
+    convention: str = ""
+
+    @property
+    def is_softmax(self) -> bool:
+        """Return True for softmax, whose a_j depends on every z of its layer."""
+        return self.name == "softmax"
+
+
+def _sigmoid(z: Array) -> Array:
+    # exp(-log(1 + e^{-z})) never overflows, for z of either sign.
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def _softmax(z: Array) -> Array:
+    # Subtracting the largest z changes nothing mathematically and keeps exp finite.
+    shifted = np.exp(z - np.max(z))
+    return shifted / np.sum(shifted)
+
+
+def _step(z: sp.Expr, below: sp.Expr) -> sp.Expr:
+    return sp.Piecewise((sp.Integer(1), sp.StrictGreaterThan(z, 0)), (below, True))
+
+
+def _leaky_relu(slope: float) -> Activation:
+    s = sp.Float(slope)
+    return Activation(
+        name="leaky_relu",
+        written=lambda z: LeakyReLU(z),
+        meaning=lambda z: sp.Piecewise((z, sp.StrictGreaterThan(z, 0)), (s * z, True)),
+        slope=lambda z: _step(z, s),
+        forward=lambda z: np.where(z > 0, z, slope * z),
+        backward=lambda z, a: np.where(z > 0, 1.0, slope),
+        convention=f"LeakyReLU(z) = z for z > 0 and {slope:g}·z otherwise; "
+        f"its slope at exactly z = 0 is taken as {slope:g}.",
+    )
+
+
+_FIXED: dict[str, Activation] = {
+    "sigmoid": Activation(
+        name="sigmoid",
+        written=lambda z: sigma(z),
+        meaning=lambda z: 1 / (1 + sp.exp(-z)),
+        slope=lambda z: sp.Mul(sigma(z), sp.Add(1, -sigma(z), evaluate=False), evaluate=False),
+        forward=_sigmoid,
+        backward=lambda z, a: a * (1.0 - a),
+        convention="σ(z) = 1/(1 + e^(−z)), so σ′(z) = σ(z)(1 − σ(z)).",
+    ),
+    "tanh": Activation(
+        name="tanh",
+        written=lambda z: sp.tanh(z, evaluate=False),
+        meaning=lambda z: sp.tanh(z),
+        slope=lambda z: sp.Add(1, -sp.Pow(sp.tanh(z, evaluate=False), 2), evaluate=False),
+        forward=np.tanh,
+        backward=lambda z, a: 1.0 - a * a,
+        convention="tanh′(z) = 1 − tanh²(z).",
+    ),
+    "relu": Activation(
+        name="relu",
+        written=lambda z: ReLU(z),
+        meaning=lambda z: sp.Max(0, z),
+        slope=lambda z: _step(z, sp.Integer(0)),
+        forward=lambda z: np.maximum(z, 0.0),
+        backward=lambda z, a: np.where(z > 0, 1.0, 0.0),
+        convention="ReLU(z) = max(0, z); its slope at exactly z = 0 is taken as 0.",
+    ),
+    "identity": Activation(
+        name="identity",
+        written=lambda z: z,
+        meaning=lambda z: z,
+        slope=lambda z: sp.Integer(1),
+        forward=lambda z: z.astype(float),
+        backward=lambda z, a: np.ones_like(z, dtype=float),
+    ),
+    "softmax": Activation(
+        name="softmax",
+        written=lambda z: z,  # replaced by the whole-layer formula in the derivation
+        meaning=lambda z: z,
+        slope=lambda z: sp.Integer(1),
+        forward=_softmax,
+        backward=lambda z, a: a * (1.0 - a),  # diagonal of the Jacobian, used only in checks
+        convention="softmax: a_j = e^(z_j) / Σ_i e^(z_i), computed with the largest z "
+        "subtracted first so that e^z cannot overflow.",
+    ),
+}
+ALIASES = {"linear": "identity", "logistic": "sigmoid"}
+NAMES = (*_FIXED, "leaky_relu", *ALIASES)
+
+
+def activation(name: str, field: str, leaky_slope: float = 0.01) -> Activation:
+    """Return the activation called ``name``; ``field`` names the spec entry for errors.
+
+    >>> activation("linear", "activations[1]").name
+    'identity'
+    """
+    key = ALIASES.get(name, name)
+    if key == "leaky_relu":
+        return _leaky_relu(leaky_slope)
+    if key not in _FIXED:
+        raise SpecError(field, f'unknown activation "{name}"; {nearest(name, NAMES)}')
+    return _FIXED[key]

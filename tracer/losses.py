@@ -1,0 +1,119 @@
+"""Loss functions as strategy objects, per sample and per output: C = Σ_j C_j.
+
+The batch cost is the mean over the n samples, C = 1/n Σ_x C_x; with ``quadratic`` that is the
+lecture's C = 1/(2n) Σ_x ‖y(x) − aᴸ(x)‖². Each loss gives its term C_j and ∂C/∂a_j, written the way
+the textbooks write them, and the same in NumPy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from tracer.errors import SpecError, nearest
+
+Array = np.ndarray
+Expr = sp.Expr
+
+
+def _neg(e: Expr) -> Expr:
+    return sp.Mul(-1, e, evaluate=False)
+
+
+def _diff(y: Expr, a: Expr) -> Expr:
+    return sp.Add(y, _neg(a), evaluate=False)
+
+
+def _times(coefficient: sp.Rational, e: Expr) -> Expr:
+    return e if coefficient == 1 else sp.Mul(coefficient, e, evaluate=False)
+
+
+def _half(e: Expr) -> Expr:
+    return _times(sp.Rational(1, 2), e)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """Strategy object for a loss: ``term(y, a, m)`` is C_j, ``slope(y, a, m)`` is ∂C/∂a_j.
+
+    m is the number of outputs. ``value``/``gradient`` are the NumPy versions over a whole
+    output vector. ``summary`` is the per-sample formula in words for the document.
+    """
+
+    name: str
+    term: Callable[[Expr, Expr, int], Expr]
+    slope: Callable[[Expr, Expr, int], Expr]
+    value: Callable[[Array, Array], Array]
+    gradient: Callable[[Array, Array], Array]
+    summary: str
+    uses_log: bool = False
+
+
+LOSSES: dict[str, Loss] = {
+    "quadratic": Loss(
+        name="quadratic",
+        term=lambda y, a, m: _half(sp.Pow(_diff(y, a), 2, evaluate=False)),
+        slope=lambda y, a, m: sp.Add(a, _neg(y), evaluate=False),
+        value=lambda y, a: 0.5 * (y - a) ** 2,
+        gradient=lambda y, a: a - y,
+        summary="quadratic cost C = ½‖y − a‖² per sample, averaged over the samples",
+    ),
+    "sse": Loss(
+        name="sse",
+        term=lambda y, a, m: sp.Pow(_diff(a, y), 2, evaluate=False),
+        slope=lambda y, a, m: _times(sp.Integer(2), sp.Add(a, _neg(y), evaluate=False)),
+        value=lambda y, a: (a - y) ** 2,
+        gradient=lambda y, a: 2.0 * (a - y),
+        summary="squared error C = ‖a − y‖² per sample (the lecture's C₀ = (aᴸ − y)²)",
+    ),
+    "mse": Loss(
+        name="mse",
+        term=lambda y, a, m: _times(sp.Rational(1, m), sp.Pow(_diff(y, a), 2, evaluate=False)),
+        slope=lambda y, a, m: _times(sp.Rational(2, m), sp.Add(a, _neg(y), evaluate=False)),
+        value=lambda y, a: (y - a) ** 2 / y.size,
+        gradient=lambda y, a: 2.0 * (a - y) / y.size,
+        summary="mean squared error C = (1/m)‖y − a‖² over the m outputs, per sample",
+    ),
+    "cross_entropy": Loss(
+        name="cross_entropy",
+        term=lambda y, a, m: _neg(sp.Mul(y, sp.log(a, evaluate=False), evaluate=False)),
+        slope=lambda y, a, m: _neg(sp.Mul(y, sp.Pow(a, -1, evaluate=False), evaluate=False)),
+        value=lambda y, a: -y * np.log(a),
+        gradient=lambda y, a: -y / a,
+        summary="cross-entropy C = −Σ_j y_j ln a_j per sample",
+        uses_log=True,
+    ),
+    "binary_cross_entropy": Loss(
+        name="binary_cross_entropy",
+        term=lambda y, a, m: _neg(
+            sp.Add(
+                sp.Mul(y, sp.log(a, evaluate=False), evaluate=False),
+                sp.Mul(_diff(1, y), sp.log(_diff(1, a), evaluate=False), evaluate=False),
+                evaluate=False,
+            )
+        ),
+        slope=lambda y, a, m: sp.Add(
+            _neg(sp.Mul(y, sp.Pow(a, -1, evaluate=False), evaluate=False)),
+            sp.Mul(_diff(1, y), sp.Pow(_diff(1, a), -1, evaluate=False), evaluate=False),
+            evaluate=False,
+        ),
+        value=lambda y, a: -(y * np.log(a) + (1.0 - y) * np.log(1.0 - a)),
+        gradient=lambda y, a: -y / a + (1.0 - y) / (1.0 - a),
+        summary="binary cross-entropy C = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)] per sample",
+        uses_log=True,
+    ),
+}
+
+
+def loss(name: str) -> Loss:
+    """Return the loss called ``name``.
+
+    >>> loss("quadratic").gradient(np.array([1.0]), np.array([0.25]))
+    array([-0.75])
+    """
+    if name not in LOSSES:
+        raise SpecError("loss", f'unknown loss "{name}"; {nearest(name, LOSSES)}')
+    return LOSSES[name]

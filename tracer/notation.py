@@ -1,0 +1,154 @@
+"""Notations as data: which symbol each canonical quantity gets in a course's notation.
+
+The symbol names live in ``tracer/notations/*.toml`` (Nielsen, Ng, Mazur) and follow SymPy's
+naming convention, so ``Symbol("w^3_12")`` prints as ``w^{3}_{12}`` in LaTeX and ``w³₁₂`` in
+Unicode with no string handling here. Derivative quantities are shown as ∂-fractions of two
+notation symbols (``∂C/∂w³₁₂``), with the :class:`Partial` display node.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import sympy as sp
+from sympy.printing.pretty.stringpict import prettyForm
+
+from tracer.ids import Ref
+
+# derivative kind -> (numerator kind, denominator kind)
+PARTIALS = {
+    "dC/da": ("C", "a"),
+    "da/dz": ("a", "z"),
+    "dC/dW": ("C", "W"),
+    "dC/db": ("C", "b"),
+}
+
+
+class Partial(sp.Expr):
+    """Display node ∂f/∂x for a derivative quantity's symbol (never evaluated).
+
+    SymPy's printers call ``_latex``/``_pretty``/``_sympystr``, the documented way to teach them
+    a new kind of expression.
+    """
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        top, bottom = (printer._print(arg) for arg in self.args)
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+    def _pretty(self, printer: sp.printing.pretty.pretty.PrettyPrinter) -> prettyForm:
+        top, bottom = (printer._print(arg) for arg in self.args)
+        return prettyForm("∂" + str(top) + "/∂" + str(bottom))
+
+    def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
+        top, bottom = (printer._print(arg) for arg in self.args)
+        return f"d{top}/d{bottom}"
+
+
+@dataclass(frozen=True)
+class Notation:
+    """Return-free record of one notation file: symbol templates per kind of quantity."""
+
+    name: str
+    source: str
+    input_layer_number: int
+    symbols: dict[str, str]
+    sampled: dict[str, str]
+    units: dict[str, str]
+
+    def bind(self, layers: tuple[int, ...]) -> Naming:
+        """Return the naming of this notation for a network with these layer sizes."""
+        return Naming(self, layers)
+
+
+@cache
+def notation(name: str) -> Notation:
+    """Return the notation called ``name`` (nielsen, ng or mazur)."""
+    text = (resources.files("tracer") / "notations" / f"{name}.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return Notation(
+        name=data["name"],
+        source=data["source"],
+        input_layer_number=data["input_layer_number"],
+        symbols=data["symbols"],
+        sampled=data["sampled"],
+        units=data["units"],
+    )
+
+
+class Naming:
+    """Symbols of one notation for one network: ``naming.symbol(ref)`` is a display expression.
+
+    >>> from tracer.ids import Ref
+    >>> notation("mazur").bind((2, 2, 2)).name(Ref("W", 2, 1, 1))
+    'w_5'
+    """
+
+    def __init__(self, notation: Notation, layers: tuple[int, ...]) -> None:
+        self.notation = notation
+        self.layers = layers
+        self.sep = "," if max(layers) >= 10 else ""
+        self._cache: dict[Ref, sp.Expr] = {}
+
+    def name(self, ref: Ref) -> str:
+        """Return the ASCII name of a quantity's symbol, e.g. ``a^2_1`` or ``dE_total/dw_5``."""
+        if ref.kind in PARTIALS:
+            top, bottom = self._parts(ref)
+            return f"d{self.name(top)}/d{self.name(bottom)}"
+        kind = "x" if ref.kind == "a" and ref.l == 0 else ref.kind
+        table = self.notation.sampled if ref.sample is not None else self.notation.symbols
+        template = table.get(kind, self.notation.symbols[kind])
+        return template.format(**self._fields(ref))
+
+    def symbol(self, ref: Ref) -> sp.Expr:
+        """Return the expression that shows ``ref``: a Symbol, or a Partial for a derivative."""
+        if ref not in self._cache:
+            self._cache[ref] = self._build(ref)
+        return self._cache[ref]
+
+    def _build(self, ref: Ref) -> sp.Expr:
+        if ref.kind in PARTIALS:
+            top, bottom = self._parts(ref)
+            return Partial(self.symbol(top), self.symbol(bottom))
+        return sp.Symbol(self.name(ref))
+
+    @staticmethod
+    def _parts(ref: Ref) -> tuple[Ref, Ref]:
+        """Return the quantities above and below the fraction bar of a derivative's symbol."""
+        top_kind, bottom_kind = PARTIALS[ref.kind]
+        top = Ref("a", ref.l, ref.j, sample=ref.sample) if top_kind == "a" else Ref(top_kind, sample=ref.sample)
+        parameter = bottom_kind in ("W", "b")
+        return top, Ref(bottom_kind, ref.l, ref.j, ref.k, None if parameter else ref.sample)
+
+    def _fields(self, ref: Ref) -> dict[str, object]:
+        l = ref.l if ref.l is not None else len(self.layers) - 1  # noqa: E741
+        j = ref.j
+        k = ref.k if ref.k is not None else j
+        number = self.notation.input_layer_number
+        running = None
+        if ref.k is not None:  # Mazur numbers weights layer by layer, neuron by neuron
+            before = sum(self.layers[i] * self.layers[i - 1] for i in range(1, l))
+            running = before + (j - 1) * self.layers[l - 1] + ref.k
+        return {
+            "l": number + l,
+            "src": number + l - 1,
+            "j": j,
+            "k": k,
+            "sep": self.sep,
+            "s": ref.sample,
+            "n": running,
+            "unit": self.unit(l, j),
+            "inunit": self.unit(l - 1, k) if l > 0 else "",
+        }
+
+    def unit(self, layer: int, neuron: int | None) -> str:
+        """Return the name of a neuron in Mazur's style (i1, h1, o1); a number elsewhere."""
+        if layer == 0:
+            role = "input"
+        elif layer == len(self.layers) - 1:
+            role = "output"
+        else:
+            role = "hidden" if len(self.layers) == 3 else "deep"
+        return self.notation.units[role].format(l=layer, j=neuron, k=neuron)

@@ -1,0 +1,185 @@
+"""All maths text comes from here: SymPy's LaTeX and Unicode printers, taught tracer's ways.
+
+Two extensions, both by subclassing the printers rather than editing their output:
+
+* a canonical symbol (``Symbol("W[2][1][1]")``) prints as its symbol in the reader's notation
+  (``w^{3}_{11}``, ``W^{(2)}_{11}`` or ``w_{5}``);
+* a number placed in a formula by :func:`with_numbers` prints with the one number format,
+  negative numbers in parentheses where a reader would write them.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.functions.elementary.piecewise import ExprCondPair
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.stringpict import prettyForm
+
+from tracer.ids import Ref, parse
+from tracer.notation import Naming
+
+DEFAULT_DECIMALS = 9
+
+
+def format_number(value: float, decimals: int = DEFAULT_DECIMALS) -> str:
+    """Return ``value`` as printed everywhere in tracer: rounded to ``decimals``, no trailing zeros.
+
+    Mazur prints w5+ as 0.35891648 and net_h2 as 0.3925 in the same way.
+
+    >>> format_number(0.15), format_number(0.5932699921071872), format_number(0.39249999999999996)
+    ('0.15', '0.593269992', '0.3925')
+    >>> format_number(-2e-12), format_number(1.0)
+    ('0', '1')
+    """
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def with_numbers(formula: sp.Expr, values: dict[Ref, float], aliases=()) -> sp.Expr:
+    """Return ``formula`` with every quantity replaced by its value, keeping the formula's shape.
+
+    Numbers are wrapped in ``UnevaluatedExpr`` so that nothing is multiplied out: the line reads
+    ``0.15·0.05 + 0.2·0.1 + 0.35``, not ``0.3775``. A negative number keeps its minus sign in
+    front where that reads naturally (``0.75 − 0.35``) and gets parentheses inside a product.
+    ``aliases`` maps sub-expressions to the quantity they stand for (σ(z) is a).
+    """
+    alias = dict(aliases)
+
+    def number(value: float, inside_product: bool) -> sp.Expr:
+        if value < 0 and not inside_product:
+            return sp.Mul(-1, sp.UnevaluatedExpr(sp.Float(-value)), evaluate=False)
+        return sp.UnevaluatedExpr(sp.Float(value))
+
+    def walk(expr: sp.Expr, inside_product: bool) -> sp.Expr:
+        if expr in alias:
+            return number(values[alias[expr]], inside_product)
+        if expr.is_Symbol:
+            return number(values[parse(expr.name)], inside_product)
+        if not expr.args:
+            return expr
+        if expr.is_Mul:
+            args = [walk(arg, i > 0 and arg != -1) for i, arg in enumerate(expr.args)]
+        elif expr.is_Pow:
+            args = [walk(expr.base, True), expr.exp]
+        else:
+            args = [walk(arg, False) for arg in expr.args]
+        if isinstance(expr, ExprCondPair):
+            return ExprCondPair(*args)
+        return expr.func(*args, evaluate=False)
+
+    return walk(formula, False)
+
+
+def _upright(piece: str) -> str:
+    """Return a multi-letter name part upright (``\\mathrm{net}``) so it does not read as a product."""
+    letters = sum(c.isalpha() for c in piece)
+    return rf"\mathrm{{{piece}}}" if letters > 1 and not piece.startswith("\\") else piece
+
+
+class TracerLatexPrinter(LatexPrinter):
+    """LaTeX printer that speaks the notation and formats numbers; settings ``naming``, ``decimals``."""
+
+    _default_settings = {
+        **LatexPrinter._default_settings,
+        "naming": None,
+        "decimals": DEFAULT_DECIMALS,
+        "ln_notation": True,
+        "mul_symbol": "dot",
+        "order": "none",
+    }
+
+    def __init__(self, settings: dict | None = None) -> None:
+        super().__init__(settings)
+        self._symbols: dict[sp.Symbol, str] = {}
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        if expr not in self._symbols:
+            shown = _display(self._settings["naming"], expr)
+            if shown is None:
+                self._symbols[expr] = super()._print_Symbol(expr, style)
+            else:
+                self._symbols[expr] = self._print(shown)
+        return self._symbols[expr]
+
+    def _split_super_sub(self, name: str) -> tuple[str, list[str], list[str]]:
+        base, supers, subs = super()._split_super_sub(name)
+        return _upright(base), [_upright(s) for s in supers], [_upright(s) for s in subs]
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return format_number(float(expr), self._settings["decimals"])
+
+    def _print_Function(self, expr: sp.Expr, exp: str | None = None) -> str:
+        if expr.func.__name__ in ("ReLU", "LeakyReLU"):
+            name = rf"\operatorname{{{expr.func.__name__}}}"
+            return rf"{name}{{\left({self._print(expr.args[0])} \right)}}"
+        return super()._print_Function(expr, exp)
+
+
+class TracerPrettyPrinter(PrettyPrinter):
+    """Unicode printer with the same two extensions, for the terminal and plain text."""
+
+    _default_settings = {
+        **PrettyPrinter._default_settings,
+        "naming": None,
+        "decimals": DEFAULT_DECIMALS,
+        "order": "none",
+        "use_unicode": True,
+        "wrap_line": False,
+    }
+
+    def _print_Symbol(self, expr: sp.Symbol, bold_name: bool = False) -> prettyForm:
+        shown = _display(self._settings["naming"], expr)
+        return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)
+
+    def _print_Float(self, expr: sp.Float) -> prettyForm:
+        return prettyForm(format_number(float(expr), self._settings["decimals"]))
+
+    def _print_UnevaluatedExpr(self, expr: sp.UnevaluatedExpr) -> prettyForm:
+        form = self._print(expr.args[0])
+        return prettyForm(*form.parens()) if expr.args[0].is_negative else form
+
+
+def _display(naming: Naming | None, expr: sp.Symbol) -> sp.Expr | None:
+    """Return the notation's display expression for a canonical symbol, or None to print as is."""
+    ref = parse(expr.name) if naming is not None else None
+    if ref is None:
+        return None
+    shown = naming.symbol(ref)
+    return None if shown == expr else shown
+
+
+class MathPrinter:
+    """Return-free bundle of the printers of one document: one notation, one number format.
+
+    ``latex(expr)`` gives LaTeX, ``text(expr)`` one-line Unicode, ``pretty(expr)`` the 2-D
+    Unicode picture SymPy draws for the terminal.
+    """
+
+    def __init__(self, naming: Naming, decimals: int = DEFAULT_DECIMALS) -> None:
+        self.naming = naming
+        self.decimals = decimals
+        self._latex = TracerLatexPrinter({"naming": naming, "decimals": decimals})
+        self._pretty = TracerPrettyPrinter({"naming": naming, "decimals": decimals})
+        self._cache: dict[tuple[str, sp.Expr], str] = {}
+
+    def latex(self, expr: sp.Expr) -> str:
+        """Return the LaTeX of an expression (no surrounding $)."""
+        return self._latex.doprint(expr)
+
+    def pretty(self, expr: sp.Expr) -> str:
+        """Return the Unicode picture of an expression; fractions take several lines."""
+        return self._pretty.doprint(expr)
+
+    def text(self, expr: sp.Expr) -> str:
+        """Return one-line Unicode, e.g. ``w³₁₂`` or ``∂C/∂w³₁₂`` for a symbol."""
+        key = ("text", expr)
+        if key not in self._cache:
+            self._cache[key] = self._pretty.doprint(expr)
+        return self._cache[key]
+
+    def number(self, value: float) -> str:
+        """Return a value in the document's number format."""
+        return format_number(value, self.decimals)

@@ -1,0 +1,344 @@
+"""The network a user describes: read a TOML/JSON spec or a preset, check it, freeze it.
+
+Every check names the field and the fix, e.g. ``weights[2]: 3×2 given, layers 2→2 need 2×2``.
+Layers, weights and biases are counted as in the canonical ids: input = layer 0, so ``weights[1]``
+is the matrix into layer 1.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tracer.activations import activation
+from tracer.errors import SpecError, nearest
+from tracer.losses import loss as find_loss
+
+Matrix = tuple[tuple[float, ...], ...]
+NOTATIONS = ("nielsen", "ng", "mazur")
+KEYS = (
+    "title",
+    "description",
+    "notation",
+    "layers",
+    "activations",
+    "leaky_relu_slope",
+    "loss",
+    "learning_rate",
+    "update_biases",
+    "weights",
+    "biases",
+    "seed",
+    "init_range",
+    "init_decimals",
+    "samples",
+)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Return-free record of one training sample: input x and desired output y."""
+
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Return-free key of everything the symbolic derivation depends on (no numbers).
+
+    Two specs with equal shapes share one derivation: only the numbers differ.
+    """
+
+    layers: tuple[int, ...]
+    activations: tuple[str, ...]
+    leaky_relu_slope: float
+    loss: str
+    samples: int
+    update_biases: bool
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Return-free, checked description of a network, its parameters and its samples.
+
+    If ``layers`` is ``(2, 2, 2)``, ``weights[0]`` is the 2×2 matrix into layer 1, with
+    ``weights[0][j-1][k-1]`` the weight W[1][j][k] from neuron k of layer 0 to neuron j.
+    """
+
+    title: str
+    notation: str
+    layers: tuple[int, ...]
+    activations: tuple[str, ...]
+    loss: str
+    learning_rate: float
+    update_biases: bool
+    weights: tuple[Matrix, ...]
+    biases: tuple[tuple[float, ...], ...]
+    samples: tuple[Sample, ...]
+    leaky_relu_slope: float = 0.01
+    description: str = ""
+
+    @property
+    def depth(self) -> int:
+        """Return L, the number of layers after the input."""
+        return len(self.layers) - 1
+
+    @property
+    def shape(self) -> Shape:
+        """Return the key under which this network's derivation is cached."""
+        return Shape(
+            self.layers,
+            self.activations,
+            self.leaky_relu_slope,
+            self.loss,
+            len(self.samples),
+            self.update_biases,
+        )
+
+    @property
+    def parameter_count(self) -> int:
+        """Return the number of weights and biases, e.g. 12 for layers (2, 2, 2)."""
+        return sum(a * b + a for a, b in zip(self.layers[1:], self.layers[:-1], strict=True))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the spec as plain data, with drawn parameters filled in (for JSON)."""
+        data = asdict(self)
+        data["samples"] = [{"x": list(s.x), "y": list(s.y)} for s in self.samples]
+        return data
+
+
+def preset_names() -> list[str]:
+    """Return the names of the built-in presets, sorted."""
+    folder = resources.files("tracer") / "presets"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def preset_text(name: str) -> str:
+    """Return the TOML text of a built-in preset."""
+    if name not in preset_names():
+        raise SpecError("preset", f'no preset "{name}"; {nearest(name, preset_names())}')
+    return (resources.files("tracer") / "presets" / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def load_spec(source: str, notation: str | None = None) -> NetworkSpec:
+    """Return the checked spec from a file path (TOML or JSON) or a preset name.
+
+    ``notation`` overrides the spec's own. ``load_spec("mazur").layers`` is ``(2, 2, 2)``.
+    """
+    path = Path(source)
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        data = _parse(text, path.suffix.lower() == ".json", str(path))
+    elif source in preset_names():
+        data = _parse(preset_text(source), False, source)
+    else:
+        raise SpecError(
+            "spec",
+            f'no file or preset named "{source}"; presets: {", ".join(preset_names())}',
+        )
+    if notation is not None:
+        data["notation"] = notation
+    return from_dict(data)
+
+
+def _parse(text: str, is_json: bool, where: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text) if is_json else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+        kind = "JSON" if is_json else "TOML"
+        raise SpecError(where, f"not valid {kind}: {error}") from None
+    if not isinstance(data, dict):
+        raise SpecError(where, "the spec must be a table of keys such as layers and samples")
+    return data
+
+
+def from_dict(data: dict[str, Any]) -> NetworkSpec:
+    """Return the checked spec for already-parsed TOML/JSON data."""
+    for key in data:
+        if key not in KEYS:
+            raise SpecError(key, f"unknown key; {nearest(key, KEYS)}")
+    layers = _layers(_require(data, "layers"))
+    depth = len(layers) - 1
+    slope = _number(data.get("leaky_relu_slope", 0.01), "leaky_relu_slope")
+    activations = _activations(_require(data, "activations"), depth, slope)
+    loss_name = _string(data.get("loss", "quadratic"), "loss")
+    find_loss(loss_name)
+    _check_loss_fits_output(loss_name, activations[-1])
+    rate = _number(_require(data, "learning_rate"), "learning_rate")
+    if rate <= 0:
+        raise SpecError("learning_rate", f"must be greater than 0, got {rate:g}")
+    update_biases = data.get("update_biases", True)
+    if not isinstance(update_biases, bool):
+        raise SpecError("update_biases", "must be true or false")
+    weights, biases = _parameters(data, layers)
+    samples = _samples(_require(data, "samples"), layers, loss_name, activations[-1])
+    notation = _string(data.get("notation", "nielsen"), "notation")
+    if notation not in NOTATIONS:
+        raise SpecError("notation", f'unknown notation "{notation}"; {nearest(notation, NOTATIONS)}')
+    return NetworkSpec(
+        title=_string(data.get("title", "A small network"), "title"),
+        description=_string(data.get("description", ""), "description"),
+        notation=notation,
+        layers=layers,
+        activations=activations,
+        leaky_relu_slope=slope,
+        loss=loss_name,
+        learning_rate=rate,
+        update_biases=update_biases,
+        weights=weights,
+        biases=biases,
+        samples=samples,
+    )
+
+
+def _require(data: dict[str, Any], key: str) -> Any:
+    if key not in data:
+        raise SpecError(key, "missing; see `tracer show-spec mazur` for a complete example")
+    return data[key]
+
+
+def _string(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise SpecError(field, f"must be text in quotes, got {value!r}")
+    return value
+
+
+def _number(value: Any, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SpecError(field, f"must be a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise SpecError(field, f"must be a finite number, got {value!r}")
+    return number
+
+
+def _vector(value: Any, field: str, size: int, what: str) -> tuple[float, ...]:
+    if not isinstance(value, list):
+        raise SpecError(field, f"must be a list of {size} numbers ({what})")
+    if len(value) != size:
+        raise SpecError(field, f"{len(value)} numbers given, {what} needs {size}")
+    return tuple(_number(v, f"{field}[{i + 1}]") for i, v in enumerate(value))
+
+
+def _layers(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or len(value) < 2:
+        raise SpecError("layers", "give the neurons per layer, input first, e.g. [2, 2, 2]")
+    for i, n in enumerate(value):
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise SpecError(f"layers[{i}]", f"must be a whole number of neurons ≥ 1, got {n!r}")
+    return tuple(value)
+
+
+def _activations(value: Any, depth: int, slope: float) -> tuple[str, ...]:
+    names = [value] * depth if isinstance(value, str) else value
+    if not isinstance(names, list) or len(names) != depth:
+        raise SpecError(
+            "activations",
+            f"give one name for all layers or a list of {depth} (one per layer after the input)",
+        )
+    resolved = []
+    for l, name in enumerate(names, start=1):  # noqa: E741 - the book's layer index
+        field = f"activations[{l}]"
+        g = activation(_string(name, field), field, slope)
+        if g.is_softmax and l != depth:
+            raise SpecError(field, "softmax can only be the output layer's activation")
+        resolved.append(g.name)
+    return tuple(resolved)
+
+
+def _check_loss_fits_output(loss_name: str, output: str) -> None:
+    if loss_name == "cross_entropy" and output not in ("softmax", "sigmoid"):
+        raise SpecError(
+            "loss", 'cross_entropy needs outputs in (0, 1): use "softmax" as the last activation'
+        )
+    if loss_name == "binary_cross_entropy" and output != "sigmoid":
+        raise SpecError(
+            "loss", 'binary_cross_entropy needs outputs in (0, 1): use "sigmoid" as the last activation'
+        )
+
+
+def _parameters(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[tuple[Matrix, ...], tuple]:
+    drawn_w, drawn_b = _draw(data, layers)
+    raw_w = data.get("weights", drawn_w)
+    raw_b = data.get("biases", drawn_b)
+    depth = len(layers) - 1
+    if not isinstance(raw_w, list) or len(raw_w) != depth:
+        raise SpecError("weights", f"give {depth} matrices, one per layer after the input")
+    if not isinstance(raw_b, list) or len(raw_b) != depth:
+        raise SpecError("biases", f"give {depth} lists, one per layer after the input")
+    weights = []
+    for l, matrix in enumerate(raw_w, start=1):  # noqa: E741
+        rows, cols = layers[l], layers[l - 1]
+        field = f"weights[{l}]"
+        need = f"layers {cols}→{rows} need {rows}×{cols}"
+        ok = isinstance(matrix, list) and all(isinstance(r, list) for r in matrix)
+        if not ok:
+            raise SpecError(field, f"must be a list of rows; {need}")
+        if len(matrix) != rows or any(len(r) != cols for r in matrix):
+            given = f"{len(matrix)}×{len(matrix[0]) if matrix else 0}"
+            raise SpecError(field, f"{given} given, {need}")
+        weights.append(
+            tuple(
+                tuple(_number(w, f"{field}[{j}][{k}]") for k, w in enumerate(row, start=1))
+                for j, row in enumerate(matrix, start=1)
+            )
+        )
+    biases = tuple(
+        _vector(b, f"biases[{l}]", layers[l], f"layer {l} with {layers[l]} neurons")
+        for l, b in enumerate(raw_b, start=1)  # noqa: E741
+    )
+    return tuple(weights), biases
+
+
+def _draw(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[list, list]:
+    """Return weights and biases drawn uniformly from init_range, rounded to init_decimals."""
+    seed = data.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SpecError("seed", f"must be a whole number ≥ 0, got {seed!r}")
+    low, high = _vector(data.get("init_range", [-1.0, 1.0]), "init_range", 2, "[low, high]")
+    if not low < high:
+        raise SpecError("init_range", f"low must be below high, got [{low:g}, {high:g}]")
+    decimals = data.get("init_decimals", 2)
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12:
+        raise SpecError("init_decimals", f"must be a whole number from 0 to 12, got {decimals!r}")
+    rng = np.random.default_rng(seed)
+
+    def draw(*size: int) -> list:
+        return np.round(rng.uniform(low, high, size), decimals).tolist()
+
+    pairs = zip(layers[1:], layers[:-1], strict=True)
+    weights, biases = zip(*[(draw(n, m), draw(n)) for n, m in pairs], strict=True)
+    return list(weights), list(biases)
+
+
+def _samples(value: Any, layers: tuple[int, ...], loss_name: str, output: str) -> tuple:
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise SpecError("samples", "give at least one [[samples]] table with x and y")
+    samples = []
+    for s, table in enumerate(value, start=1):
+        field = f"samples[{s}]"
+        if not isinstance(table, dict) or set(table) != {"x", "y"}:
+            raise SpecError(field, "each sample needs exactly the keys x (input) and y (target)")
+        x = _vector(table["x"], f"{field}.x", layers[0], f"the input layer with {layers[0]} neurons")
+        y = _vector(table["y"], f"{field}.y", layers[-1], f"the output layer with {layers[-1]} neurons")
+        if find_loss(loss_name).uses_log:
+            for j, t in enumerate(y, start=1):
+                if not 0 <= t <= 1:
+                    raise SpecError(f"{field}.y[{j}]", f"{loss_name} needs targets in [0, 1], got {t:g}")
+            if output == "softmax" and abs(sum(y) - 1) > 1e-9:
+                raise SpecError(
+                    f"{field}.y",
+                    f"softmax with cross-entropy needs targets that add up to 1, got {sum(y):g}",
+                )
+        samples.append(Sample(x, y))
+    return tuple(samples)

@@ -1,0 +1,99 @@
+"""The Trace: every quantity of one training step, with its formula, its value and what it needs.
+
+This is the model every output reads (JSON, Markdown, LaTeX, the terminal, homework checking):
+read-only, ordered as a worked example, numbers from :mod:`tracer.evaluate`, formulas from
+:mod:`tracer.derive`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import sympy as sp
+
+from tracer.derive import derive
+from tracer.evaluate import evaluate
+from tracer.ids import Ref, parse
+from tracer.notation import Naming, notation
+from tracer.printing import with_numbers
+from tracer.spec import NetworkSpec
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """Return-free record of one traced quantity.
+
+    ``formula`` is written with canonical symbols (None for given numbers); ``rule`` names the
+    textbook equation (``"BP2"``, ``"weighted input"``, …); ``depends_on`` lists, in the
+    formula's order, the quantities whose values the formula uses.
+    """
+
+    ref: Ref
+    rule: str
+    value: float
+    formula: sp.Expr | None
+    aliases: tuple[tuple[sp.Expr, Ref], ...]
+    depends_on: tuple[Ref, ...]
+
+    @property
+    def id(self) -> str:
+        """Return the canonical id, e.g. ``dC/dW[2][1][1]``."""
+        return str(self.ref)
+
+    @property
+    def given(self) -> bool:
+        """Return True for numbers the spec gives rather than the step computes."""
+        return self.formula is None and not self.depends_on
+
+    def substituted(self, values: dict[Ref, float]) -> sp.Expr | None:
+        """Return the formula with ``values`` put in for the quantities it uses."""
+        if self.formula is None:
+            return None
+        return with_numbers(self.formula, values, self.aliases)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Return-free worked example of one training step of ``spec``."""
+
+    spec: NetworkSpec
+    quantities: tuple[Quantity, ...]
+
+    @cached_property
+    def values(self) -> dict[Ref, float]:
+        """Return every value by Ref."""
+        return {q.ref: q.value for q in self.quantities}
+
+    @cached_property
+    def _by_ref(self) -> dict[Ref, Quantity]:
+        return {q.ref: q for q in self.quantities}
+
+    @cached_property
+    def naming(self) -> Naming:
+        """Return the symbols of the spec's notation for this network."""
+        return notation(self.spec.notation).bind(self.spec.layers)
+
+    def __getitem__(self, key: str | Ref) -> Quantity:
+        """Return the quantity with this canonical id or Ref; KeyError if there is none."""
+        ref = parse(key) if isinstance(key, str) else key
+        if ref is None or ref not in self._by_ref:
+            raise KeyError(key)
+        return self._by_ref[ref]
+
+    def __contains__(self, key: str | Ref) -> bool:
+        ref = parse(key) if isinstance(key, str) else key
+        return ref in self._by_ref
+
+
+def trace(spec: NetworkSpec) -> Trace:
+    """Return the Trace of one training step: derivation (cached per shape) plus evaluation.
+
+    ``trace(load_spec("mazur"))["a[1][1]"].value`` is 0.5932699921…
+    """
+    values = evaluate(spec)
+    quantities = tuple(
+        Quantity(eq.ref, eq.rule, values[eq.ref], eq.formula, eq.aliases, eq.depends_on)
+        for eq in derive(spec.shape)
+    )
+    return Trace(spec, quantities)
