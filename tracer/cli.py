@@ -101,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     _spec_argument(p)
     p.add_argument("--format", choices=FORMATS, default="json")
     p.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: stdout)")
-    p.add_argument("--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)")
+    p.add_argument(
+        "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)"
+    )
     p.set_defaults(run=cmd_trace)
 
     p = commands.add_parser("ids", help="list the quantity ids and their symbols")

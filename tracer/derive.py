@@ -17,6 +17,7 @@ the work grows linearly with the number of parameters. The equations are the tex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,6 +58,8 @@ class Equation:
 
     ``formula`` uses canonical symbols; ``aliases`` names sub-expressions that stand for another
     quantity's value (σ(z) is the activation a), so that the substituted line shows that number.
+    ``meaning`` is the same formula as plain maths over the ``depends_on`` symbols (σ spelled out,
+    aliases replaced), for recomputing the quantity from other numbers.
     Given quantities (inputs, targets, parameters, learning rate) have no formula.
     """
 
@@ -65,15 +68,33 @@ class Equation:
     formula: sp.Expr | None = None
     aliases: tuple[tuple[sp.Expr, Ref], ...] = ()
     depends_on: tuple[Ref, ...] = ()
+    meaning: sp.Expr | None = None
 
 
-def _equation(ref: Ref, rule: str, formula: sp.Expr, aliases: dict | None = None) -> Equation:
+def _equation(
+    ref: Ref, rule: str, formula: sp.Expr, aliases: dict | None = None, meaning: sp.Expr | None = None
+) -> Equation:
     aliases = aliases or {}
     refs: list[Ref] = list(aliases.values())
     hidden = {s for alias in aliases for s in alias.free_symbols}
     # In the formula's own order; symbols are only ever made by symbol() above, so names parse.
     refs += [parse(s.name) for s in sp.preorder_traversal(formula) if s.is_Symbol and s not in hidden]
-    return Equation(ref, rule, formula, tuple(aliases.items()), tuple(dict.fromkeys(refs)))
+    if meaning is None:
+        meaning = formula.xreplace({alias: symbol(r) for alias, r in aliases.items()})
+    return Equation(ref, rule, formula, tuple(aliases.items()), tuple(dict.fromkeys(refs)), meaning)
+
+
+@lru_cache(maxsize=4096)
+def recompute(equation: Equation) -> Callable[..., float]:
+    """Return a fast function of the ``depends_on`` values that gives the quantity's value.
+
+    Built once per equation with ``lambdify``; used to check formulas against the NumPy values
+    and to recompute a step from a student's own earlier numbers.
+    """
+    if equation.meaning is None:
+        raise ValueError(f"{equation.ref} has no formula")
+    function = sp.lambdify([symbol(r) for r in equation.depends_on], equation.meaning, "math")
+    return lambda *values: float(function(*values))
 
 
 def _add(*terms: sp.Expr) -> sp.Expr:
@@ -91,20 +112,20 @@ def derive(shape: Shape) -> tuple[Equation, ...]:
     For layers (2, 2, 2) with one sample that is 4 givens of the input and target, 12 parameters,
     the forward pass, the cost, the backward pass, the gradients and the updates.
     """
-    layers, L = shape.layers, len(shape.layers) - 1  # noqa: N806 - L is the book's name
+    layers, L = shape.layers, len(shape.layers) - 1
     g = [None, *(activation(name, "", shape.leaky_relu_slope) for name in shape.activations)]
     cost = find_loss(shape.loss)
     batch = shape.samples > 1
     samples = list(range(1, shape.samples + 1)) if batch else [None]
     eqs: list[Equation] = []
 
-    def S(kind: str, l: int | None = None, j: int | None = None, k: int | None = None, s=None):  # noqa: N802, E741
+    def S(kind: str, l: int | None = None, j: int | None = None, k: int | None = None, s=None):
         return symbol(Ref(kind, l, j, k, s))
 
     for s in samples:
         eqs += [Equation(Ref("a", 0, k, sample=s), GIVEN) for k in range(1, layers[0] + 1)]
         eqs += [Equation(Ref("y", j=j, sample=s), GIVEN) for j in range(1, layers[L] + 1)]
-    for l in range(1, L + 1):  # noqa: E741
+    for l in range(1, L + 1):
         eqs += [
             Equation(Ref("W", l, j, k), GIVEN)
             for j in range(1, layers[l] + 1)
@@ -114,7 +135,7 @@ def derive(shape: Shape) -> tuple[Equation, ...]:
     eqs.append(Equation(Ref("eta"), GIVEN))
 
     for s in samples:
-        for l in range(1, L + 1):  # noqa: E741
+        for l in range(1, L + 1):
             for j in range(1, layers[l] + 1):
                 terms = [_mul(S("W", l, j, k), S("a", l - 1, k, s=s)) for k in range(1, layers[l - 1] + 1)]
                 eqs.append(_equation(Ref("z", l, j, sample=s), FORWARD_Z, _add(*terms, S("b", l, j))))
@@ -122,9 +143,11 @@ def derive(shape: Shape) -> tuple[Equation, ...]:
                 if g[l].is_softmax:
                     exps = [sp.exp(S("z", l, i, s=s), evaluate=False) for i in range(1, layers[l] + 1)]
                     formula = _mul(exps[j - 1], sp.Pow(_add(*exps), -1, evaluate=False))
+                    meaning = None
                 else:
                     formula = g[l].written(S("z", l, j, s=s))
-                eqs.append(_equation(Ref("a", l, j, sample=s), FORWARD_A, formula))
+                    meaning = g[l].meaning(S("z", l, j, s=s))
+                eqs.append(_equation(Ref("a", l, j, sample=s), FORWARD_A, formula, meaning=meaning))
         m = layers[L]
         for j in range(1, m + 1):
             term = cost.term(S("y", j=j, s=s), S("a", L, j, s=s), m)
@@ -138,42 +161,53 @@ def derive(shape: Shape) -> tuple[Equation, ...]:
     for s in samples:
         eqs += _backward(shape, g, cost, s, S)
     if batch:
-        for l in range(1, L + 1):  # noqa: E741
+        for l in range(1, L + 1):
             for j in range(1, layers[l] + 1):
                 for k in range(1, layers[l - 1] + 1):
                     parts = _add(*(S("dC/dW", l, j, k, s) for s in samples))
                     eqs.append(
-                        _equation(Ref("dC/dW", l, j, k), BATCH_MEAN, _mul(sp.Rational(1, len(samples)), parts))
+                        _equation(
+                            Ref("dC/dW", l, j, k), BATCH_MEAN, _mul(sp.Rational(1, len(samples)), parts)
+                        )
                     )
                 parts = _add(*(S("dC/db", l, j, s=s) for s in samples))
-                eqs.append(_equation(Ref("dC/db", l, j), BATCH_MEAN, _mul(sp.Rational(1, len(samples)), parts)))
+                eqs.append(
+                    _equation(Ref("dC/db", l, j), BATCH_MEAN, _mul(sp.Rational(1, len(samples)), parts))
+                )
 
     eta = S("eta")
-    for l in range(1, L + 1):  # noqa: E741
+    for l in range(1, L + 1):
         for j in range(1, layers[l] + 1):
             for k in range(1, layers[l - 1] + 1):
                 step = _add(S("W", l, j, k), _mul(-1, eta, S("dC/dW", l, j, k)))
                 eqs.append(_equation(Ref("W'", l, j, k), UPDATE, step))
         for j in range(1, layers[l] + 1):
             if shape.update_biases:
-                eqs.append(_equation(Ref("b'", l, j), UPDATE, _add(S("b", l, j), _mul(-1, eta, S("dC/db", l, j)))))
+                eqs.append(
+                    _equation(Ref("b'", l, j), UPDATE, _add(S("b", l, j), _mul(-1, eta, S("dC/db", l, j))))
+                )
             else:
                 eqs.append(_equation(Ref("b'", l, j), FROZEN, S("b", l, j)))
-    after = [Ref("W'", l, j, k) for l in range(1, L + 1) for j in range(1, layers[l] + 1) for k in range(1, layers[l - 1] + 1)]  # noqa: E741
-    after += [Ref("b'", l, j) for l in range(1, L + 1) for j in range(1, layers[l] + 1)]  # noqa: E741
+    after = [
+        Ref("W'", l, j, k)
+        for l in range(1, L + 1)
+        for j in range(1, layers[l] + 1)
+        for k in range(1, layers[l - 1] + 1)
+    ]
+    after += [Ref("b'", l, j) for l in range(1, L + 1) for j in range(1, layers[l] + 1)]
     eqs.append(Equation(Ref("C'"), AFTER, None, (), tuple(after)))
     return tuple(eqs)
 
 
-def _backward(shape: Shape, g: list, cost, s, S) -> list[Equation]:  # noqa: N803
+def _backward(shape: Shape, g: list, cost, s, S) -> list[Equation]:
     """Return the backward pass of one sample: ∂C/∂a, g′(z), δ (BP1, BP2) and BP3, BP4."""
-    layers, L = shape.layers, len(shape.layers) - 1  # noqa: N806
+    layers, L = shape.layers, len(shape.layers) - 1
     m = layers[L]
     eqs: list[Equation] = []
     for j in range(1, m + 1):
         slope = cost.slope(S("y", j=j, s=s), S("a", L, j, s=s), m)
         eqs.append(_equation(Ref("dC/da", L, j, sample=s), DC_DA, slope))
-    for l in range(L, 0, -1):  # noqa: E741
+    for l in range(L, 0, -1):
         if not g[l].is_softmax:
             for j in range(1, layers[l] + 1):
                 z = S("z", l, j, s=s)
@@ -184,7 +218,12 @@ def _backward(shape: Shape, g: list, cost, s, S) -> list[Equation]:  # noqa: N80
             if l == L:
                 eqs.append(_output_delta(shape, g[l], j, s, S))
             else:
-                back = _add(*(_mul(S("W", l + 1, i, j), S("delta", l + 1, i, s=s)) for i in range(1, layers[l + 1] + 1)))
+                back = _add(
+                    *(
+                        _mul(S("W", l + 1, i, j), S("delta", l + 1, i, s=s))
+                        for i in range(1, layers[l + 1] + 1)
+                    )
+                )
                 eqs.append(_equation(Ref("delta", l, j, sample=s), BP2, _mul(back, S("da/dz", l, j, s=s))))
         for j in range(1, layers[l] + 1):
             for k in range(1, layers[l - 1] + 1):
@@ -198,9 +237,9 @@ def _backward(shape: Shape, g: list, cost, s, S) -> list[Equation]:  # noqa: N80
     return eqs
 
 
-def _output_delta(shape: Shape, g, j: int, s, S) -> Equation:  # noqa: N803
+def _output_delta(shape: Shape, g, j: int, s, S) -> Equation:
     """Return BP1 for output neuron j; for softmax, the Jacobian folded into one line."""
-    L = len(shape.layers) - 1  # noqa: N806
+    L = len(shape.layers) - 1
     ref = Ref("delta", L, j, sample=s)
     if not g.is_softmax:
         return _equation(ref, BP1, _mul(S("dC/da", L, j, s=s), S("da/dz", L, j, s=s)))

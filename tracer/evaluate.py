@@ -44,7 +44,7 @@ class Network:
         """Return the lists z (None for the input) and a, layer 0 first, for one input x."""
         zs: list = [None]
         activations = [x]
-        for W, b, g in zip(self.weights, self.biases, self.g, strict=True):  # noqa: N806
+        for W, b, g in zip(self.weights, self.biases, self.g, strict=True):
             z = W @ activations[-1] + b
             zs.append(z)
             activations.append(g.forward(z))
@@ -80,7 +80,7 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
     For Mazur's preset, ``evaluate(spec)[Ref("a", 1, 1)]`` is 0.5932699921…
     """
     net = Network.of(spec)
-    L = spec.depth  # noqa: N806 - the book's name
+    L = spec.depth
     batch = len(spec.samples) > 1
     n = len(spec.samples)
     values: dict[Ref, float] = {Ref("eta"): spec.learning_rate}
@@ -88,7 +88,7 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
     grad_b = [np.zeros_like(b) for b in net.biases]
     costs = []
 
-    def put(kind: str, l: int | None, array: Array, s: int | None) -> None:  # noqa: E741
+    def put(kind: str, l: int | None, array: Array, s: int | None) -> None:
         for index, v in np.ndenumerate(array):
             indices = [i + 1 for i in index]
             if kind in ("y", "C_term"):
@@ -96,7 +96,7 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
             else:
                 values[Ref(kind, l, *indices, sample=s)] = float(v)
 
-    for l in range(1, L + 1):  # noqa: E741
+    for l in range(1, L + 1):
         put("W", l, net.weights[l - 1], None)
         put("b", l, net.biases[l - 1], None)
     for number, sample in enumerate(spec.samples, start=1):
@@ -105,7 +105,7 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
         zs, acts = net.forward(x)
         put("a", 0, x, s)
         put("y", None, y, s)
-        for l in range(1, L + 1):  # noqa: E741
+        for l in range(1, L + 1):
             put("z", l, zs[l], s)
             put("a", l, acts[l], s)
         terms = net.cost_terms(y, acts[L], f"samples[{number}]")
@@ -118,7 +118,7 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
         put("dC/da", L, slope_c, s)
         slopes = [None] + [g.backward(z, a) for g, z, a in zip(net.g, zs[1:], acts[1:], strict=True)]
         delta = net.output_delta(y, acts[L], slope_c, slopes[L])
-        for l in range(L, 0, -1):  # noqa: E741
+        for l in range(L, 0, -1):
             if not net.g[l - 1].is_softmax:
                 put("da/dz", l, slopes[l], s)
             if l < L:
@@ -134,7 +134,7 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
     eta = spec.learning_rate
     new_w = [W - eta * gw for W, gw in zip(net.weights, grad_w, strict=True)]
     new_b = [b - eta * gb if spec.update_biases else b for b, gb in zip(net.biases, grad_b, strict=True)]
-    for l in range(1, L + 1):  # noqa: E741
+    for l in range(1, L + 1):
         if batch:
             put("dC/dW", l, grad_w[l - 1], None)
             put("dC/db", l, grad_b[l - 1], None)

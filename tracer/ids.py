@@ -63,7 +63,7 @@ class Ref:
     """
 
     kind: str
-    l: int | None = None  # noqa: E741 - the book's name for the layer
+    l: int | None = None
     j: int | None = None
     k: int | None = None
     sample: int | None = None

@@ -118,12 +118,14 @@ class Naming:
     def _parts(ref: Ref) -> tuple[Ref, Ref]:
         """Return the quantities above and below the fraction bar of a derivative's symbol."""
         top_kind, bottom_kind = PARTIALS[ref.kind]
-        top = Ref("a", ref.l, ref.j, sample=ref.sample) if top_kind == "a" else Ref(top_kind, sample=ref.sample)
+        top = (
+            Ref("a", ref.l, ref.j, sample=ref.sample) if top_kind == "a" else Ref(top_kind, sample=ref.sample)
+        )
         parameter = bottom_kind in ("W", "b")
         return top, Ref(bottom_kind, ref.l, ref.j, ref.k, None if parameter else ref.sample)
 
     def _fields(self, ref: Ref) -> dict[str, object]:
-        l = ref.l if ref.l is not None else len(self.layers) - 1  # noqa: E741
+        l = ref.l if ref.l is not None else len(self.layers) - 1
         j = ref.j
         k = ref.k if ref.k is not None else j
         number = self.notation.input_layer_number

@@ -10,6 +10,9 @@ Two extensions, both by subclassing the printers rather than editing their outpu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair
 from sympy.printing.latex import LatexPrinter
@@ -38,7 +41,7 @@ def format_number(value: float, decimals: int = DEFAULT_DECIMALS) -> str:
     return "0" if text == "-0" else text
 
 
-def with_numbers(formula: sp.Expr, values: dict[Ref, float], aliases=()) -> sp.Expr:
+def with_numbers(formula: sp.Expr, values: Mapping[Ref, float], aliases: tuple = ()) -> sp.Expr:
     """Return ``formula`` with every quantity replaced by its value, keeping the formula's shape.
 
     Numbers are wrapped in ``UnevaluatedExpr`` so that nothing is multiplied out: the line reads
@@ -82,7 +85,7 @@ def _upright(piece: str) -> str:
 class TracerLatexPrinter(LatexPrinter):
     """LaTeX printer that speaks the notation and formats numbers; settings ``naming``, ``decimals``."""
 
-    _default_settings = {
+    _default_settings: ClassVar[dict] = {
         **LatexPrinter._default_settings,
         "naming": None,
         "decimals": DEFAULT_DECIMALS,
@@ -121,7 +124,7 @@ class TracerLatexPrinter(LatexPrinter):
 class TracerPrettyPrinter(PrettyPrinter):
     """Unicode printer with the same two extensions, for the terminal and plain text."""
 
-    _default_settings = {
+    _default_settings: ClassVar[dict] = {
         **PrettyPrinter._default_settings,
         "naming": None,
         "decimals": DEFAULT_DECIMALS,

@@ -245,7 +245,7 @@ def _activations(value: Any, depth: int, slope: float) -> tuple[str, ...]:
             f"give one name for all layers or a list of {depth} (one per layer after the input)",
         )
     resolved = []
-    for l, name in enumerate(names, start=1):  # noqa: E741 - the book's layer index
+    for l, name in enumerate(names, start=1):
         field = f"activations[{l}]"
         g = activation(_string(name, field), field, slope)
         if g.is_softmax and l != depth:
@@ -256,9 +256,7 @@ def _activations(value: Any, depth: int, slope: float) -> tuple[str, ...]:
 
 def _check_loss_fits_output(loss_name: str, output: str) -> None:
     if loss_name == "cross_entropy" and output not in ("softmax", "sigmoid"):
-        raise SpecError(
-            "loss", 'cross_entropy needs outputs in (0, 1): use "softmax" as the last activation'
-        )
+        raise SpecError("loss", 'cross_entropy needs outputs in (0, 1): use "softmax" as the last activation')
     if loss_name == "binary_cross_entropy" and output != "sigmoid":
         raise SpecError(
             "loss", 'binary_cross_entropy needs outputs in (0, 1): use "sigmoid" as the last activation'
@@ -275,7 +273,7 @@ def _parameters(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[tuple[Ma
     if not isinstance(raw_b, list) or len(raw_b) != depth:
         raise SpecError("biases", f"give {depth} lists, one per layer after the input")
     weights = []
-    for l, matrix in enumerate(raw_w, start=1):  # noqa: E741
+    for l, matrix in enumerate(raw_w, start=1):
         rows, cols = layers[l], layers[l - 1]
         field = f"weights[{l}]"
         need = f"layers {cols}→{rows} need {rows}×{cols}"
@@ -293,7 +291,7 @@ def _parameters(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[tuple[Ma
         )
     biases = tuple(
         _vector(b, f"biases[{l}]", layers[l], f"layer {l} with {layers[l]} neurons")
-        for l, b in enumerate(raw_b, start=1)  # noqa: E741
+        for l, b in enumerate(raw_b, start=1)
     )
     return tuple(weights), biases
 

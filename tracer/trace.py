@@ -7,12 +7,13 @@ read-only, ordered as a worked example, numbers from :mod:`tracer.evaluate`, for
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 import sympy as sp
 
-from tracer.derive import derive
+from tracer.derive import GIVEN, Equation, derive, recompute
 from tracer.evaluate import evaluate
 from tracer.ids import Ref, parse
 from tracer.notation import Naming, notation
@@ -22,35 +23,59 @@ from tracer.spec import NetworkSpec
 
 @dataclass(frozen=True)
 class Quantity:
-    """Return-free record of one traced quantity.
+    """Return-free record of one traced quantity: its equation and its value.
 
     ``formula`` is written with canonical symbols (None for given numbers); ``rule`` names the
     textbook equation (``"BP2"``, ``"weighted input"``, …); ``depends_on`` lists, in the
     formula's order, the quantities whose values the formula uses.
     """
 
-    ref: Ref
-    rule: str
+    equation: Equation
     value: float
-    formula: sp.Expr | None
-    aliases: tuple[tuple[sp.Expr, Ref], ...]
-    depends_on: tuple[Ref, ...]
+
+    @property
+    def ref(self) -> Ref:
+        """Return the Ref of this quantity."""
+        return self.equation.ref
 
     @property
     def id(self) -> str:
         """Return the canonical id, e.g. ``dC/dW[2][1][1]``."""
-        return str(self.ref)
+        return str(self.equation.ref)
+
+    @property
+    def rule(self) -> str:
+        """Return the name of the equation that computes it, e.g. ``"BP1"`` or ``"given"``."""
+        return self.equation.rule
+
+    @property
+    def formula(self) -> sp.Expr | None:
+        """Return the local formula over canonical symbols, or None for a given number."""
+        return self.equation.formula
+
+    @property
+    def depends_on(self) -> tuple[Ref, ...]:
+        """Return the quantities the formula uses, in the formula's order."""
+        return self.equation.depends_on
 
     @property
     def given(self) -> bool:
         """Return True for numbers the spec gives rather than the step computes."""
-        return self.formula is None and not self.depends_on
+        return self.equation.rule == GIVEN
 
-    def substituted(self, values: dict[Ref, float]) -> sp.Expr | None:
+    def substituted(self, values: Mapping[Ref, float]) -> sp.Expr | None:
         """Return the formula with ``values`` put in for the quantities it uses."""
         if self.formula is None:
             return None
-        return with_numbers(self.formula, values, self.aliases)
+        return with_numbers(self.formula, values, self.equation.aliases)
+
+    def recompute(self, values: Mapping[Ref, float]) -> float:
+        """Return what the formula gives from ``values`` of the quantities it uses.
+
+        With the trace's own values this is the traced value again (up to rounding); with a
+        student's numbers it is what a correct step from those numbers gives.
+        """
+        return recompute(self.equation)(*(values[r] for r in self.depends_on))
 
 
 @dataclass(frozen=True)
@@ -92,8 +117,5 @@ def trace(spec: NetworkSpec) -> Trace:
     ``trace(load_spec("mazur"))["a[1][1]"].value`` is 0.5932699921…
     """
     values = evaluate(spec)
-    quantities = tuple(
-        Quantity(eq.ref, eq.rule, values[eq.ref], eq.formula, eq.aliases, eq.depends_on)
-        for eq in derive(spec.shape)
-    )
+    quantities = tuple(Quantity(eq, values[eq.ref]) for eq in derive(spec.shape))
     return Trace(spec, quantities)
