@@ -25,6 +25,7 @@ import sympy as sp
 
 from tracer.activations import activation
 from tracer.ids import Ref, parse
+from tracer.losses import Loss
 from tracer.losses import loss as find_loss
 from tracer.spec import Shape
 
@@ -74,11 +75,17 @@ class Equation:
 def _equation(
     ref: Ref, rule: str, formula: sp.Expr, aliases: dict | None = None, meaning: sp.Expr | None = None
 ) -> Equation:
-    aliases = aliases or {}
-    refs: list[Ref] = list(aliases.values())
-    hidden = {s for alias in aliases for s in alias.free_symbols}
-    # In the formula's own order; symbols are only ever made by symbol() above, so names parse.
-    refs += [parse(s.name) for s in sp.preorder_traversal(formula) if s.is_Symbol and s not in hidden]
+    aliases = {alias: r for alias, r in (aliases or {}).items() if formula.has(alias)}
+    # What the formula uses, in its own order; an alias (σ(z) for a) counts as the quantity it
+    # stands for. Symbols are only ever made by symbol() above, so their names parse.
+    refs: list[Ref] = []
+    walk = sp.preorder_traversal(formula)
+    for node in walk:
+        if node in aliases:
+            refs.append(aliases[node])
+            walk.skip()
+        elif node.is_Symbol:
+            refs.append(parse(node.name))
     if meaning is None:
         meaning = formula.xreplace({alias: symbol(r) for alias, r in aliases.items()})
     return Equation(ref, rule, formula, tuple(aliases.items()), tuple(dict.fromkeys(refs)), meaning)
@@ -105,149 +112,190 @@ def _mul(*factors: sp.Expr) -> sp.Expr:
     return sp.Mul(*factors, evaluate=False)
 
 
+def _sym(kind: str, l: int | None = None, j: int | None = None, k: int | None = None, s=None) -> sp.Symbol:
+    return symbol(Ref(kind, l, j, k, s))
+
+
+@dataclass(frozen=True)
+class _Network:
+    """The shape seen by the derivation: layer sizes, activation and loss strategies, samples."""
+
+    layers: tuple[int, ...]
+    g: tuple  # g[l] is layer l's activation; g[0] is None (the input)
+    cost: Loss
+    samples: tuple[int | None, ...]  # (None,) for a single sample: no #s suffix
+    shape: Shape
+
+    @property
+    def L(self) -> int:
+        return len(self.layers) - 1
+
+    def neurons(self, l: int) -> range:
+        return range(1, self.layers[l] + 1)
+
+
 @lru_cache(maxsize=32)
 def derive(shape: Shape) -> tuple[Equation, ...]:
     """Return every equation of one training step for this shape, in the order of a worked example.
 
-    For layers (2, 2, 2) with one sample that is 4 givens of the input and target, 12 parameters,
-    the forward pass, the cost, the backward pass, the gradients and the updates.
+    For layers (2, 2, 2) and one sample: 2 inputs, 2 targets, 12 parameters and η (given), then
+    the forward pass, the cost, the backward pass layer by layer, the updates and the new cost.
     """
-    layers, L = shape.layers, len(shape.layers) - 1
-    g = [None, *(activation(name, "", shape.leaky_relu_slope) for name in shape.activations)]
-    cost = find_loss(shape.loss)
-    batch = shape.samples > 1
-    samples = list(range(1, shape.samples + 1)) if batch else [None]
-    eqs: list[Equation] = []
+    net = _Network(
+        layers=shape.layers,
+        g=(None, *(activation(name, "", shape.leaky_relu_slope) for name in shape.activations)),
+        cost=find_loss(shape.loss),
+        samples=tuple(range(1, shape.samples + 1)) if shape.samples > 1 else (None,),
+        shape=shape,
+    )
+    equations = [*_givens(net)]
+    for s in net.samples:
+        equations += _forward(net, s)
+        equations += _cost(net, s)
+    if len(net.samples) > 1:
+        equations.append(_mean(Ref("C"), [Ref("C", sample=s) for s in net.samples]))
+    for s in net.samples:
+        equations += _backward(net, s)
+    if len(net.samples) > 1:
+        equations += _batch_gradients(net)
+    equations += _updates(net)
+    return tuple(equations)
 
-    def S(kind: str, l: int | None = None, j: int | None = None, k: int | None = None, s=None):
-        return symbol(Ref(kind, l, j, k, s))
 
-    for s in samples:
-        eqs += [Equation(Ref("a", 0, k, sample=s), GIVEN) for k in range(1, layers[0] + 1)]
-        eqs += [Equation(Ref("y", j=j, sample=s), GIVEN) for j in range(1, layers[L] + 1)]
-    for l in range(1, L + 1):
-        eqs += [
-            Equation(Ref("W", l, j, k), GIVEN)
-            for j in range(1, layers[l] + 1)
-            for k in range(1, layers[l - 1] + 1)
-        ]
-        eqs += [Equation(Ref("b", l, j), GIVEN) for j in range(1, layers[l] + 1)]
-    eqs.append(Equation(Ref("eta"), GIVEN))
+def _givens(net: _Network) -> list[Equation]:
+    """Return the numbers the spec gives: inputs and targets per sample, W and b, and η."""
+    given = []
+    for s in net.samples:
+        given += [Equation(Ref("a", 0, k, sample=s), GIVEN) for k in net.neurons(0)]
+        given += [Equation(Ref("y", j=j, sample=s), GIVEN) for j in net.neurons(net.L)]
+    for l in range(1, net.L + 1):
+        given += [Equation(Ref("W", l, j, k), GIVEN) for j in net.neurons(l) for k in net.neurons(l - 1)]
+        given += [Equation(Ref("b", l, j), GIVEN) for j in net.neurons(l)]
+    return [*given, Equation(Ref("eta"), GIVEN)]
 
-    for s in samples:
-        for l in range(1, L + 1):
-            for j in range(1, layers[l] + 1):
-                terms = [_mul(S("W", l, j, k), S("a", l - 1, k, s=s)) for k in range(1, layers[l - 1] + 1)]
-                eqs.append(_equation(Ref("z", l, j, sample=s), FORWARD_Z, _add(*terms, S("b", l, j))))
-            for j in range(1, layers[l] + 1):
-                if g[l].is_softmax:
-                    exps = [sp.exp(S("z", l, i, s=s), evaluate=False) for i in range(1, layers[l] + 1)]
-                    formula = _mul(exps[j - 1], sp.Pow(_add(*exps), -1, evaluate=False))
-                    meaning = None
-                else:
-                    formula = g[l].written(S("z", l, j, s=s))
-                    meaning = g[l].meaning(S("z", l, j, s=s))
-                eqs.append(_equation(Ref("a", l, j, sample=s), FORWARD_A, formula, meaning=meaning))
-        m = layers[L]
-        for j in range(1, m + 1):
-            term = cost.term(S("y", j=j, s=s), S("a", L, j, s=s), m)
-            eqs.append(_equation(Ref("C_term", j=j, sample=s), LOSS_TERM, term))
-        total = _add(*(S("C_term", j=j, s=s) for j in range(1, m + 1)))
-        eqs.append(_equation(Ref("C", sample=s), LOSS_SUM, total))
-    if batch:
-        mean = _mul(sp.Rational(1, shape.samples), _add(*(S("C", s=s) for s in samples)))
-        eqs.append(_equation(Ref("C"), BATCH_MEAN, mean))
 
-    for s in samples:
-        eqs += _backward(shape, g, cost, s, S)
-    if batch:
-        for l in range(1, L + 1):
-            for j in range(1, layers[l] + 1):
-                for k in range(1, layers[l - 1] + 1):
-                    parts = _add(*(S("dC/dW", l, j, k, s) for s in samples))
-                    eqs.append(
-                        _equation(
-                            Ref("dC/dW", l, j, k), BATCH_MEAN, _mul(sp.Rational(1, len(samples)), parts)
-                        )
-                    )
-                parts = _add(*(S("dC/db", l, j, s=s) for s in samples))
-                eqs.append(
-                    _equation(Ref("dC/db", l, j), BATCH_MEAN, _mul(sp.Rational(1, len(samples)), parts))
-                )
-
-    eta = S("eta")
-    for l in range(1, L + 1):
-        for j in range(1, layers[l] + 1):
-            for k in range(1, layers[l - 1] + 1):
-                step = _add(S("W", l, j, k), _mul(-1, eta, S("dC/dW", l, j, k)))
-                eqs.append(_equation(Ref("W'", l, j, k), UPDATE, step))
-        for j in range(1, layers[l] + 1):
-            if shape.update_biases:
-                eqs.append(
-                    _equation(Ref("b'", l, j), UPDATE, _add(S("b", l, j), _mul(-1, eta, S("dC/db", l, j))))
-                )
+def _forward(net: _Network, s: int | None) -> list[Equation]:
+    """Return the forward pass of one sample: z = Σ_k w_jk a_k + b_j, then a = g(z)."""
+    equations = []
+    for l in range(1, net.L + 1):
+        for j in net.neurons(l):
+            terms = [_mul(_sym("W", l, j, k), _sym("a", l - 1, k, s=s)) for k in net.neurons(l - 1)]
+            equations.append(_equation(Ref("z", l, j, sample=s), FORWARD_Z, _add(*terms, _sym("b", l, j))))
+        for j in net.neurons(l):
+            z = _sym("z", l, j, s=s)
+            if net.g[l].is_softmax:
+                # a_j = e^{z_j} / Σ_i e^{z_i}
+                exps = [sp.exp(_sym("z", l, i, s=s), evaluate=False) for i in net.neurons(l)]
+                formula, meaning = _mul(exps[j - 1], sp.Pow(_add(*exps), -1, evaluate=False)), None
             else:
-                eqs.append(_equation(Ref("b'", l, j), FROZEN, S("b", l, j)))
-    after = [
-        Ref("W'", l, j, k)
-        for l in range(1, L + 1)
-        for j in range(1, layers[l] + 1)
-        for k in range(1, layers[l - 1] + 1)
+                formula, meaning = net.g[l].written(z), net.g[l].meaning(z)
+            equations.append(_equation(Ref("a", l, j, sample=s), FORWARD_A, formula, meaning=meaning))
+    return equations
+
+
+def _cost(net: _Network, s: int | None) -> list[Equation]:
+    """Return each output's cost term C_j and the sample's cost C = Σ_j C_j."""
+    m = net.layers[net.L]
+    equations = [
+        _equation(
+            Ref("C_term", j=j, sample=s),
+            LOSS_TERM,
+            net.cost.term(_sym("y", j=j, s=s), _sym("a", net.L, j, s=s), m),
+        )
+        for j in net.neurons(net.L)
     ]
-    after += [Ref("b'", l, j) for l in range(1, L + 1) for j in range(1, layers[l] + 1)]
-    eqs.append(Equation(Ref("C'"), AFTER, None, (), tuple(after)))
-    return tuple(eqs)
+    total = _add(*(_sym("C_term", j=j, s=s) for j in net.neurons(net.L)))
+    return [*equations, _equation(Ref("C", sample=s), LOSS_SUM, total)]
 
 
-def _backward(shape: Shape, g: list, cost, s, S) -> list[Equation]:
-    """Return the backward pass of one sample: ∂C/∂a, g′(z), δ (BP1, BP2) and BP3, BP4."""
-    layers, L = shape.layers, len(shape.layers) - 1
-    m = layers[L]
-    eqs: list[Equation] = []
-    for j in range(1, m + 1):
-        slope = cost.slope(S("y", j=j, s=s), S("a", L, j, s=s), m)
-        eqs.append(_equation(Ref("dC/da", L, j, sample=s), DC_DA, slope))
+def _mean(ref: Ref, parts: list[Ref]) -> Equation:
+    """Return ref = 1/n Σ parts: the batch cost or a batch gradient."""
+    return _equation(ref, BATCH_MEAN, _mul(sp.Rational(1, len(parts)), _add(*(symbol(p) for p in parts))))
+
+
+def _backward(net: _Network, s: int | None) -> list[Equation]:
+    """Return the backward pass of one sample: ∂C/∂a, g′(z), δ (BP1, BP2), then BP3 and BP4."""
+    L = net.L
+    equations = [
+        _equation(
+            Ref("dC/da", L, j, sample=s),
+            DC_DA,
+            net.cost.slope(_sym("y", j=j, s=s), _sym("a", L, j, s=s), net.layers[L]),
+        )
+        for j in net.neurons(L)
+    ]
     for l in range(L, 0, -1):
-        if not g[l].is_softmax:
-            for j in range(1, layers[l] + 1):
-                z = S("z", l, j, s=s)
-                written = g[l].written(z)
+        if not net.g[l].is_softmax:
+            for j in net.neurons(l):
+                z = _sym("z", l, j, s=s)
+                written = net.g[l].written(z)
+                # σ(z) in σ′(z) = σ(z)(1 − σ(z)) is the activation a: show a's number there.
                 aliases = {} if written == z else {written: Ref("a", l, j, sample=s)}
-                eqs.append(_equation(Ref("da/dz", l, j, sample=s), SLOPE, g[l].slope(z), aliases))
-        for j in range(1, layers[l] + 1):
-            if l == L:
-                eqs.append(_output_delta(shape, g[l], j, s, S))
-            else:
-                back = _add(
-                    *(
-                        _mul(S("W", l + 1, i, j), S("delta", l + 1, i, s=s))
-                        for i in range(1, layers[l + 1] + 1)
-                    )
-                )
-                eqs.append(_equation(Ref("delta", l, j, sample=s), BP2, _mul(back, S("da/dz", l, j, s=s))))
-        for j in range(1, layers[l] + 1):
-            for k in range(1, layers[l - 1] + 1):
-                if l == L and not g[l].is_softmax:
-                    product = _mul(S("a", l - 1, k, s=s), S("da/dz", l, j, s=s), S("dC/da", l, j, s=s))
-                    eqs.append(_equation(Ref("dC/dW", l, j, k, s), CHAIN, product))
+                equations.append(_equation(Ref("da/dz", l, j, sample=s), SLOPE, net.g[l].slope(z), aliases))
+        for j in net.neurons(l):
+            equations.append(_output_delta(net, j, s) if l == L else _hidden_delta(net, l, j, s))
+        for j in net.neurons(l):
+            for k in net.neurons(l - 1):
+                if l == L and not net.g[l].is_softmax:
+                    # The lecture's chain rule: ∂C/∂w = ∂z/∂w · ∂a/∂z · ∂C/∂a, with ∂z/∂w = a_k.
+                    rule = CHAIN
+                    factors = (_sym("a", l - 1, k, s=s), _sym("da/dz", l, j, s=s), _sym("dC/da", l, j, s=s))
                 else:
-                    product = _mul(S("a", l - 1, k, s=s), S("delta", l, j, s=s))
-                    eqs.append(_equation(Ref("dC/dW", l, j, k, s), BP4, product))
-            eqs.append(_equation(Ref("dC/db", l, j, sample=s), BP3, S("delta", l, j, s=s)))
-    return eqs
+                    rule, factors = BP4, (_sym("a", l - 1, k, s=s), _sym("delta", l, j, s=s))
+                equations.append(_equation(Ref("dC/dW", l, j, k, s), rule, _mul(*factors)))
+            equations.append(_equation(Ref("dC/db", l, j, sample=s), BP3, _sym("delta", l, j, s=s)))
+    return equations
 
 
-def _output_delta(shape: Shape, g, j: int, s, S) -> Equation:
-    """Return BP1 for output neuron j; for softmax, the Jacobian folded into one line."""
-    L = len(shape.layers) - 1
+def _output_delta(net: _Network, j: int, s: int | None) -> Equation:
+    """Return BP1 for output neuron j; for softmax, its Jacobian folded into one line."""
+    L = net.L
     ref = Ref("delta", L, j, sample=s)
-    if not g.is_softmax:
-        return _equation(ref, BP1, _mul(S("dC/da", L, j, s=s), S("da/dz", L, j, s=s)))
-    a_j, y_j = S("a", L, j, s=s), S("y", j=j, s=s)
-    if shape.loss == "cross_entropy":
+    if not net.g[L].is_softmax:
+        return _equation(ref, BP1, _mul(_sym("dC/da", L, j, s=s), _sym("da/dz", L, j, s=s)))
+    a_j, y_j = _sym("a", L, j, s=s), _sym("y", j=j, s=s)
+    if net.cost.name == "cross_entropy":
         # Softmax with cross-entropy and targets that add up to 1: δ_j = a_j − y_j.
         return _equation(ref, BP1, _add(a_j, _mul(-1, y_j)))
     # ∂a_i/∂z_j = a_i(1[i=j] − a_j), so δ_j = a_j (∂C/∂a_j − Σ_i a_i ∂C/∂a_i).
-    m = shape.layers[L]
-    weighted = _add(*(_mul(S("a", L, i, s=s), S("dC/da", L, i, s=s)) for i in range(1, m + 1)))
-    return _equation(ref, BP1, _mul(a_j, _add(S("dC/da", L, j, s=s), _mul(-1, weighted))))
+    weighted = _add(*(_mul(_sym("a", L, i, s=s), _sym("dC/da", L, i, s=s)) for i in net.neurons(L)))
+    return _equation(ref, BP1, _mul(a_j, _add(_sym("dC/da", L, j, s=s), _mul(-1, weighted))))
+
+
+def _hidden_delta(net: _Network, l: int, j: int, s: int | None) -> Equation:
+    """Return BP2: δˡ_j = (Σ_i wˡ⁺¹_ij δˡ⁺¹_i) · g′(zˡ_j)."""
+    back = _add(*(_mul(_sym("W", l + 1, i, j), _sym("delta", l + 1, i, s=s)) for i in net.neurons(l + 1)))
+    return _equation(Ref("delta", l, j, sample=s), BP2, _mul(back, _sym("da/dz", l, j, s=s)))
+
+
+def _batch_gradients(net: _Network) -> list[Equation]:
+    """Return the batch gradients, each the average of the per-sample gradients."""
+    equations = []
+    for l in range(1, net.L + 1):
+        for j in net.neurons(l):
+            for k in net.neurons(l - 1):
+                equations.append(
+                    _mean(Ref("dC/dW", l, j, k), [Ref("dC/dW", l, j, k, s) for s in net.samples])
+                )
+            equations.append(_mean(Ref("dC/db", l, j), [Ref("dC/db", l, j, sample=s) for s in net.samples]))
+    return equations
+
+
+def _updates(net: _Network) -> list[Equation]:
+    """Return θ′ = θ − η ∂C/∂θ for every weight and bias (biases kept when frozen), then C′."""
+    eta = _sym("eta")
+    equations = []
+    for l in range(1, net.L + 1):
+        for j in net.neurons(l):
+            for k in net.neurons(l - 1):
+                step = _add(_sym("W", l, j, k), _mul(-1, eta, _sym("dC/dW", l, j, k)))
+                equations.append(_equation(Ref("W'", l, j, k), UPDATE, step))
+        for j in net.neurons(l):
+            if net.shape.update_biases:
+                step = _add(_sym("b", l, j), _mul(-1, eta, _sym("dC/db", l, j)))
+                equations.append(_equation(Ref("b'", l, j), UPDATE, step))
+            else:
+                equations.append(_equation(Ref("b'", l, j), FROZEN, _sym("b", l, j)))
+    # C′ is a whole forward pass with the new parameters, not a local formula.
+    new_parameters = tuple(e.ref for e in equations)
+    return [*equations, Equation(Ref("C'"), AFTER, None, (), new_parameters)]
