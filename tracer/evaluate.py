@@ -52,18 +52,15 @@ class Network:
 
     def cost_terms(self, y: Array, a: Array, field: str) -> Array:
         """Return C_j for each output, refusing ln(0) with a message instead of inf or nan."""
-        if self.cost.uses_log:
-            saturated = (a <= 0.0) | ((a >= 1.0) & (self.cost.name == "binary_cross_entropy"))
-            if np.any(saturated):
-                j = int(np.argmax(saturated)) + 1
-                raise SpecError(
-                    field,
-                    f"output a[{len(self.weights)}][{j}] = {a[j - 1]:g} in float64, so the "
-                    f"{self.cost.name} loss needs ln(0); use smaller weights or inputs",
-                )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # 0·ln(0) counts as 0: a target of 0 contributes nothing to cross-entropy.
-            return np.nan_to_num(self.cost.value(y, a), nan=0.0)
+        terms = self.cost.value(y, a)
+        if not np.all(np.isfinite(terms)):
+            j = int(np.argmin(np.isfinite(terms))) + 1
+            raise SpecError(
+                field,
+                f"output a[{len(self.weights)}][{j}] is {a[j - 1]:g} in float64, so the "
+                f"{self.cost.name} loss would need ln(0); use smaller weights or inputs",
+            )
+        return terms
 
     def output_delta(self, y: Array, a: Array, slope_c: Array, slope_a: Array | None) -> Array:
         """Return δᴸ (BP1); softmax multiplies ∂C/∂a by its full Jacobian."""
@@ -92,9 +89,9 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
         for index, v in np.ndenumerate(array):
             indices = [i + 1 for i in index]
             if kind in ("y", "C_term"):
-                values[Ref(kind, j=indices[0], sample=s)] = float(v)
+                values[Ref(kind, j=indices[0], sample=s)] = float(v) + 0.0  # no -0.0 in the outputs
             else:
-                values[Ref(kind, l, *indices, sample=s)] = float(v)
+                values[Ref(kind, l, *indices, sample=s)] = float(v) + 0.0  # no -0.0 in the outputs
 
     for l in range(1, L + 1):
         put("W", l, net.weights[l - 1], None)

@@ -35,6 +35,18 @@ def _half(e: Expr) -> Expr:
     return _times(sp.Rational(1, 2), e)
 
 
+def _times_log(c: Array, x: Array) -> Array:
+    """Return c·ln x, counting 0·ln 0 as 0 (a target of 0 contributes nothing); ln 0 alone is −inf."""
+    with np.errstate(divide="ignore"):
+        return np.where(c == 0, 0.0, c * np.log(np.where(c == 0, 1.0, x)))
+
+
+def _ratio(c: Array, x: Array) -> Array:
+    """Return c/x, counting 0/0 as 0 for the same reason; c/0 alone is ±inf."""
+    with np.errstate(divide="ignore"):
+        return np.where(c == 0, 0.0, c / np.where(c == 0, 1.0, x))
+
+
 @dataclass(frozen=True)
 class Loss:
     """Strategy object for a loss: ``term(y, a, m)`` is C_j, ``slope(y, a, m)`` is ∂C/∂a_j.
@@ -81,8 +93,8 @@ LOSSES: dict[str, Loss] = {
         name="cross_entropy",
         term=lambda y, a, m: _neg(sp.Mul(y, sp.log(a, evaluate=False), evaluate=False)),
         slope=lambda y, a, m: _neg(sp.Mul(y, sp.Pow(a, -1, evaluate=False), evaluate=False)),
-        value=lambda y, a: -y * np.log(a),
-        gradient=lambda y, a: -y / a,
+        value=lambda y, a: -_times_log(y, a),
+        gradient=lambda y, a: -_ratio(y, a),
         summary="cross-entropy C = −Σ_j y_j ln a_j per sample",
         uses_log=True,
     ),
@@ -100,8 +112,8 @@ LOSSES: dict[str, Loss] = {
             sp.Mul(_diff(1, y), sp.Pow(_diff(1, a), -1, evaluate=False), evaluate=False),
             evaluate=False,
         ),
-        value=lambda y, a: -(y * np.log(a) + (1.0 - y) * np.log(1.0 - a)),
-        gradient=lambda y, a: -y / a + (1.0 - y) / (1.0 - a),
+        value=lambda y, a: -(_times_log(y, a) + _times_log(1.0 - y, 1.0 - a)),
+        gradient=lambda y, a: -_ratio(y, a) + _ratio(1.0 - y, 1.0 - a),
         summary="binary cross-entropy C = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)] per sample",
         uses_log=True,
     ),
