@@ -89,9 +89,10 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
         for index, v in np.ndenumerate(array):
             indices = [i + 1 for i in index]
             if kind in ("y", "C_term"):
-                values[Ref(kind, j=indices[0], sample=s)] = float(v) + 0.0  # no -0.0 in the outputs
+                ref = Ref(kind, j=indices[0], sample=s)
             else:
-                values[Ref(kind, l, *indices, sample=s)] = float(v) + 0.0  # no -0.0 in the outputs
+                ref = Ref(kind, l, *indices, sample=s)
+            values[ref] = float(v) + 0.0  # adding 0.0 turns -0.0 into 0.0
 
     for l in range(1, L + 1):
         put("W", l, net.weights[l - 1], None)
