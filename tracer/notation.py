@@ -9,7 +9,7 @@ notation symbols (``∂C/∂w³₁₂``), with the :class:`Partial` display node
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -57,6 +57,9 @@ class Notation:
     symbols: dict[str, str]
     sampled: dict[str, str]
     units: dict[str, str]
+    vectors: dict[str, str] = field(default_factory=dict)
+    sampled_vectors: dict[str, str] = field(default_factory=dict)
+    layer_names: dict[str, str] = field(default_factory=dict)
 
     def bind(self, layers: tuple[int, ...]) -> Naming:
         """Return the naming of this notation for a network with these layer sizes."""
@@ -75,6 +78,9 @@ def notation(name: str) -> Notation:
         symbols=data["symbols"],
         sampled=data["sampled"],
         units=data["units"],
+        vectors=data.get("vectors", {}),
+        sampled_vectors=data.get("sampled_vectors", {}),
+        layer_names=data.get("layer_names", {}),
     )
 
 
@@ -144,6 +150,38 @@ class Naming:
             "unit": self.unit(l, j),
             "inunit": self.unit(l - 1, k) if l > 0 else "",
         }
+
+    def vector(self, kind: str, l: int | None = None, sample: int | None = None) -> sp.Symbol:
+        """Return the symbol of a whole layer's vector or matrix, for the matrix form of a step.
+
+        ``kind`` is W, b, z, a, delta (layer ``l``, input = 0, so a of layer 0 is the input x) or
+        x, y. In Nielsen's notation W of layer 2 is ``w^3``, in Ng's ``W^(2)``, in Mazur's ``W_o``.
+
+        >>> notation("ng").bind((3, 2, 1)).vector("W", 2)
+        W^(2)
+        """
+        L = len(self.layers) - 1
+        l = L if l is None else l
+        if kind == "a" and l == 0:
+            kind = "x"
+        table = self.notation.sampled_vectors if sample is not None else self.notation.vectors
+        template = table.get(kind, self.notation.vectors[kind])
+        number = self.notation.input_layer_number
+        name = template.format(l=number + l, src=number + l - 1, s=sample, layer=self.layer_name(l))
+        return sp.Symbol(name)
+
+    def layer_name(self, layer: int) -> str:
+        """Return a layer's short name in Mazur's style (i, h, o); its number elsewhere."""
+        names = self.notation.layer_names
+        if not names:
+            return str(self.notation.input_layer_number + layer)
+        if layer == 0:
+            role = "input"
+        elif layer == len(self.layers) - 1:
+            role = "output"
+        else:
+            role = "hidden" if len(self.layers) == 3 else "deep"
+        return names[role].format(l=layer)
 
     def unit(self, layer: int, neuron: int | None) -> str:
         """Return the name of a neuron in Mazur's style (i1, h1, o1); a number elsewhere."""

@@ -41,6 +41,16 @@ def format_number(value: float, decimals: int = DEFAULT_DECIMALS) -> str:
     return "0" if text == "-0" else text
 
 
+class Shown(sp.UnevaluatedExpr):
+    """A number placed in a formula: kept apart like ``UnevaluatedExpr``, but commutative.
+
+    SymPy leaves ``UnevaluatedExpr.is_commutative`` undecided, and then prints ``y·a⁻¹`` instead
+    of the fraction ``y/a`` that the formula line shows.
+    """
+
+    is_commutative = True
+
+
 def with_numbers(formula: sp.Expr, values: Mapping[Ref, float], aliases: tuple = ()) -> sp.Expr:
     """Return ``formula`` with every quantity replaced by its value, keeping the formula's shape.
 
@@ -53,8 +63,8 @@ def with_numbers(formula: sp.Expr, values: Mapping[Ref, float], aliases: tuple =
 
     def number(value: float, inside_product: bool) -> sp.Expr:
         if value < 0 and not inside_product:
-            return sp.Mul(-1, sp.UnevaluatedExpr(sp.Float(-value)), evaluate=False)
-        return sp.UnevaluatedExpr(sp.Float(value))
+            return sp.Mul(-1, Shown(sp.Float(-value)), evaluate=False)
+        return Shown(sp.Float(value))
 
     def walk(expr: sp.Expr, inside_product: bool) -> sp.Expr:
         if expr in alias:
@@ -64,9 +74,12 @@ def with_numbers(formula: sp.Expr, values: Mapping[Ref, float], aliases: tuple =
         if not expr.args:
             return expr
         if expr.is_Mul:
-            args = [walk(arg, i > 0 and arg != -1) for i, arg in enumerate(expr.args)]
+            args = [walk(arg, (i > 0 or inside_product) and arg != -1) for i, arg in enumerate(expr.args)]
         elif expr.is_Pow:
             args = [walk(expr.base, True), expr.exp]
+        elif expr.is_Add:
+            # A product after a plus sign: 0.5·0.5 + (−0.1)·(−1), not 0.5·0.5 + −0.1·(−1).
+            args = [walk(arg, i > 0 and arg.is_Mul) for i, arg in enumerate(expr.args)]
         else:
             args = [walk(arg, False) for arg in expr.args]
         if isinstance(expr, ExprCondPair):
@@ -92,6 +105,7 @@ class TracerLatexPrinter(LatexPrinter):
         "ln_notation": True,
         "mul_symbol": "dot",
         "order": "none",
+        "row_break": "\\\\",
     }
 
     def __init__(self, settings: dict | None = None) -> None:
@@ -113,6 +127,23 @@ class TracerLatexPrinter(LatexPrinter):
 
     def _print_Float(self, expr: sp.Float) -> str:
         return format_number(float(expr), self._settings["decimals"])
+
+    def _print_matrix_contents(self, expr: sp.MatrixBase) -> str:
+        # Setting ``row_break`` to "\\\\" plus a newline suits Markdown, whose renderers protect
+        # a LaTeX line break only at the end of a line.
+        rows = [" & ".join(self._print(v) for v in expr.row(i)) for i in range(expr.rows)]
+        kind, columns = ("matrix", "") if expr.cols <= 10 else ("array", "{" + "c" * expr.cols + "}")
+        body = self._settings["row_break"].join(rows)
+        return rf"\begin{{{kind}}}{columns}{body}\end{{{kind}}}"
+
+    def _print_Piecewise(self, expr: sp.Piecewise) -> str:
+        # SymPy's cases, with the row break setting and "for " instead of "\:" (Markdown reads
+        # "\:" as an escaped colon).
+        rows = []
+        for value, condition in expr.args:
+            when = r"\text{otherwise}" if condition == sp.true else rf"\text{{for }} {self._print(condition)}"
+            rows.append(f"{self._print(value)} & {when}")
+        return r"\begin{cases} " + f" {self._settings['row_break']}".join(rows) + r" \end{cases}"
 
     def _print_Function(self, expr: sp.Expr, exp: str | None = None) -> str:
         if expr.func.__name__ in ("ReLU", "LeakyReLU"):
@@ -161,10 +192,10 @@ class MathPrinter:
     Unicode picture SymPy draws for the terminal.
     """
 
-    def __init__(self, naming: Naming, decimals: int = DEFAULT_DECIMALS) -> None:
+    def __init__(self, naming: Naming, decimals: int = DEFAULT_DECIMALS, row_break: str = "\\\\") -> None:
         self.naming = naming
         self.decimals = decimals
-        self._latex = TracerLatexPrinter({"naming": naming, "decimals": decimals})
+        self._latex = TracerLatexPrinter({"naming": naming, "decimals": decimals, "row_break": row_break})
         self._pretty = TracerPrettyPrinter({"naming": naming, "decimals": decimals})
         self._cache: dict[tuple[str, sp.Expr], str] = {}
 

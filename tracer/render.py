@@ -1,12 +1,31 @@
-"""Outputs of a Trace. One function per format; all maths text comes from :mod:`tracer.printing`."""
+"""Outputs of a Trace. One function per format; all maths text comes from :mod:`tracer.printing`.
+
+The worked-example documents are Jinja templates (``templates/<kind>/``, their context described
+in ``templates/README.md``) filled with a :class:`tracer.document.Document` printed in the right
+style. There is one Jinja environment per kind of output, each with its filters registered by
+name: ``md`` and ``tex`` escape prose, ``paint`` colours terminal text.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from functools import cache
 
+import jinja2
+
+from tracer.compose import compose
 from tracer.derive import symbol
+from tracer.diagram import diagram
+from tracer.document import Document
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
+from tracer.prose import markdown_escape, tex_escape
+from tracer.styles import LatexStyle, PrettyStyle
+from tracer.templating import new_environment
 from tracer.trace import Trace
+
+# ANSI styles of the terminal document; NO_COLOR or a pipe turns them off.
+COLOURS = {"title": "1;4", "heading": "1;36", "subheading": "1", "rule": "2", "note": "33", "good": "32"}
 
 
 def render_json(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
@@ -32,3 +51,77 @@ def render_json(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
         )
     document = {"spec": trace.spec.to_dict(), "quantities": quantities}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@cache
+def environment(kind: str) -> jinja2.Environment:
+    """Return the Jinja environment of one output kind: ``md``, ``tex``, ``term`` or ``svg``.
+
+    LaTeX templates use ``<< >>`` and ``<% %>`` so that TeX's braces need no escaping; only the
+    SVG environment escapes (XML) automatically.
+    """
+    options: dict = {}
+    if kind == "tex":
+        options = {
+            "block_start_string": "<%",
+            "block_end_string": "%>",
+            "variable_start_string": "<<",
+            "variable_end_string": ">>",
+            "comment_start_string": "<#",
+            "comment_end_string": "#>",
+        }
+    env = new_environment(cache_compiled=True, autoescape=kind == "svg", **options)
+    env.filters["md"] = markdown_escape
+    env.filters["tex"] = tex_escape
+    env.filters["paint"] = _paint
+    return env
+
+
+@jinja2.pass_context
+def _paint(context: jinja2.runtime.Context, text: str, style: str) -> str:
+    """Return ``text`` in an ANSI style when the context's ``colour`` is on, else unchanged."""
+    if not context.get("colour") or not text:
+        return text
+    return f"\033[{COLOURS[style]}m{text}\033[0m"
+
+
+def document(trace: Trace, decimals: int = DEFAULT_DECIMALS, markdown: bool = False) -> Document:
+    """Return the LaTeX-style view model of ``trace`` (for Markdown, matrix rows end their lines)."""
+    printer = MathPrinter(trace.naming, decimals, row_break="\\\\\n" if markdown else "\\\\")
+    return compose(trace, LatexStyle(printer))
+
+
+def render_markdown(trace: Trace, decimals: int = DEFAULT_DECIMALS, svg: str | None = None) -> str:
+    """Return the worked example as Markdown; ``svg`` names the diagram file beside it, if any.
+
+    Without ``svg`` the network is drawn as text in a code block.
+    """
+    doc = document(trace, decimals, markdown=True)
+    return environment("md").get_template("md/document.md.j2").render(doc=doc, svg=svg)
+
+
+def render_svg(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
+    """Return the network diagram as an SVG image, labels in Unicode."""
+    picture = diagram(trace, MathPrinter(trace.naming, decimals).text)
+    return environment("svg").get_template("svg/network.svg.j2").render(diagram=picture)
+
+
+def render_latex(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
+    """Return the worked example as a standalone LaTeX document (amsmath, TikZ)."""
+    doc = document(trace, decimals)
+    return environment("tex").get_template("tex/document.tex.j2").render(doc=doc)
+
+
+def render_terminal(
+    trace: Trace, decimals: int = DEFAULT_DECIMALS, width: int = 100, colour: bool = False
+) -> str:
+    """Return the worked example for a terminal ``width`` columns wide, in colour if asked."""
+    # Pictures are indented by up to four columns.
+    doc = compose(trace, PrettyStyle(MathPrinter(trace.naming, decimals), width - 4))
+    template = environment("term").get_template("term/document.txt.j2")
+    return template.render(doc=doc, width=width, colour=colour)
+
+
+def colour_wanted(stream_is_tty: bool) -> bool:
+    """Return True when terminal output should be coloured: a TTY and no ``NO_COLOR`` set."""
+    return stream_is_tty and not os.environ.get("NO_COLOR")

@@ -1,0 +1,198 @@
+"""Display-only maths of the worked-example documents: chains of equalities, matrix form, limits.
+
+Each node is a plain SymPy expression that is never evaluated; it teaches the project printers
+(:mod:`tracer.printing`) one new kind of maths through SymPy's documented hooks ``_latex`` and
+``_pretty``, and prints its parts with ``printer._print`` so that symbols keep the notation and
+numbers the one number format. As with :class:`tracer.notation.Partial`, no node carries metadata.
+
+>>> import sympy as sp
+>>> from tracer.printing import TracerLatexPrinter
+>>> TracerLatexPrinter().doprint(Hadamard(sp.Symbol("x"), Transposed(sp.Symbol("w^3"))))
+'x \\\\odot \\\\left(w^{3}\\\\right)^{\\\\mathsf{T}}'
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.pretty.pretty_symbology import pretty_symbol
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
+
+
+def _join(printer, parts: tuple, separator: str) -> prettyForm:
+    """Return pictures side by side on one baseline, ``separator`` between them."""
+    pieces: list = []
+    for i, part in enumerate(parts):
+        if i:
+            pieces.append(separator)
+        pieces.append(printer._print(part))
+    return prettyForm(*stringPict.next(*pieces))
+
+
+class Equals(sp.Expr):
+    """``a = b = c``: a step of the worked example, formula, numbers and value in one chain."""
+
+    def _latex(self, printer) -> str:
+        return " = ".join(printer._print(part) for part in self.args)
+
+    def _pretty(self, printer) -> prettyForm:
+        return _join(printer, self.args, " = ")
+
+
+class Hadamard(sp.Expr):
+    """``u ⊙ v``: the element-wise product of two vectors of the same shape."""
+
+    def _latex(self, printer) -> str:
+        return r" \odot ".join(printer._print(part) for part in self.args)
+
+    def _pretty(self, printer) -> prettyForm:
+        return _join(printer, self.args, " ⊙ ")
+
+
+class Plus(sp.Expr):
+    """``u + v`` of two vectors, kept in this order (zˡ = wˡ aˡ⁻¹ + bˡ)."""
+
+    def _latex(self, printer) -> str:
+        return " + ".join(printer._print(part) for part in self.args)
+
+    def _pretty(self, printer) -> prettyForm:
+        return _join(printer, self.args, " + ")
+
+
+class Minus(sp.Expr):
+    """``u − v`` of two vectors, kept in this order (δᴸ = aᴸ − y)."""
+
+    def _latex(self, printer) -> str:
+        return " - ".join(printer._print(part) for part in self.args)
+
+    def _pretty(self, printer) -> prettyForm:
+        return _join(printer, self.args, " - ")
+
+
+class Product(sp.Expr):
+    """``A B``: a matrix product written by juxtaposition, factors kept apart and in order."""
+
+    def _latex(self, printer) -> str:
+        return " ".join(printer._print(part) for part in self.args)
+
+    def _pretty(self, printer) -> prettyForm:
+        return _join(printer, self.args, " ")
+
+
+class Transposed(sp.Expr):
+    """``(wˡ)ᵀ``: the transpose of a named matrix or vector, in parentheses."""
+
+    def _latex(self, printer) -> str:
+        return rf"\left({printer._print(self.args[0])}\right)^{{\mathsf{{T}}}}"
+
+    def _pretty(self, printer) -> prettyForm:
+        inner = prettyForm(*printer._print(self.args[0]).parens())
+        return prettyForm(*stringPict.next(inner, "ᵀ"))
+
+
+class Shaped(sp.Expr):
+    """An expression with its shape written under it: ``δˡ`` over ``2×1``.
+
+    ``Shaped(x, 2, 1)`` prints ``\\underbrace{x}_{2 \\times 1}`` in LaTeX and puts ``2×1`` under
+    the picture in Unicode, so a matrix equation shows at a glance that its shapes fit.
+    """
+
+    def _latex(self, printer) -> str:
+        body, rows, cols = self.args
+        return rf"\underbrace{{{printer._print(body)}}}_{{{rows} \times {cols}}}"
+
+    def _pretty(self, printer) -> prettyForm:
+        body, rows, cols = self.args
+        form = printer._print(body)
+        label = f"{rows}×{cols}"
+        width = max(form.width(), len(label))
+        top = stringPict(*form.left(" " * ((width - form.width()) // 2)))
+        top = stringPict(*top.right(" " * (width - top.width())))
+        under = stringPict(label.center(width))
+        return prettyForm(*top.below(under), binding=prettyForm.ATOM)
+
+
+class Prime(sp.Expr):
+    """``σ′(z)``: the derivative of an activation, from its written form ``σ(z)``."""
+
+    def _latex(self, printer) -> str:
+        applied = self.args[0]
+        name = applied.func.__name__
+        # As tracer.printing prints ReLU(z): an operator name, not a product of letters.
+        head = (
+            rf"\operatorname{{{name}}}" if name in ("ReLU", "LeakyReLU") else printer._hprint_Function(name)
+        )
+        arguments = ", ".join(printer._print(a) for a in applied.args)
+        return rf"{head}'{{\left({arguments} \right)}}"
+
+    def _pretty(self, printer) -> prettyForm:
+        applied = self.args[0]
+        head = prettyForm(pretty_symbol(applied.func.__name__) + "′")
+        arguments = printer._print(applied.args[0])
+        return prettyForm(*stringPict.next(head, prettyForm(*arguments.parens())))
+
+
+class Call(sp.Expr):
+    """``C(w + δw)``: a named function at an argument, e.g. the cost as a function of one weight."""
+
+    is_commutative = True
+
+    def _latex(self, printer) -> str:
+        head, *arguments = self.args
+        inner = ", ".join(printer._print(a) for a in arguments)
+        return rf"{printer._print(head)}\left({inner}\right)"
+
+    def _pretty(self, printer) -> prettyForm:
+        head, *arguments = self.args
+        inner = _join(printer, tuple(arguments), ", ")
+        return prettyForm(*stringPict.next(printer._print(head), prettyForm(*inner.parens())))
+
+
+class Increment(sp.Expr):
+    """``δw``: a small change of one parameter, the lecture's δx in f′(x) = lim (f(x+δx) − f(x))/δx."""
+
+    is_commutative = True
+
+    def _latex(self, printer) -> str:
+        return rf"\delta {printer._print(self.args[0])}"
+
+    def _pretty(self, printer) -> prettyForm:
+        return prettyForm(*stringPict.next("δ", printer._print(self.args[0])))
+
+
+class LimitToZero(sp.Expr):
+    """``lim_{δw→0} f``: the limit of an expression as a small change goes to zero."""
+
+    def _latex(self, printer) -> str:
+        body, variable = self.args
+        return rf"\lim_{{{printer._print(variable)} \to 0}} {printer._print(body)}"
+
+    def _pretty(self, printer) -> prettyForm:
+        body, variable = self.args
+        under = prettyForm(*stringPict.next(printer._print(variable), "→0"))
+        width = max(under.width(), 3)
+        head = stringPict(*stringPict("lim".center(width)).below(stringPict(*under.left(""))))
+        return prettyForm(*stringPict.next(head, " ", printer._print(body)))
+
+
+class PowerOfTen(sp.Expr):
+    """``10⁻³``: an exact power of ten, written as one (``PowerOfTen(-3)``)."""
+
+    def _latex(self, printer) -> str:
+        return f"10^{{{self.args[0]}}}"
+
+    def _pretty(self, printer) -> prettyForm:
+        return prettyForm(pretty_symbol(f"10^{self.args[0]}"))
+
+
+def shaped(expr: sp.Expr, rows: int, cols: int) -> Shaped:
+    """Return ``expr`` labelled with its shape ``rows×cols``."""
+    return Shaped(expr, sp.Integer(rows), sp.Integer(cols))
+
+
+def matrix(rows: list[list[float]]) -> sp.ImmutableMatrix:
+    """Return a matrix of numbers that prints in the document's number format.
+
+    >>> matrix([[0.15, 0.2]]).shape
+    (1, 2)
+    """
+    return sp.ImmutableMatrix([[sp.Float(v) for v in row] for row in rows])

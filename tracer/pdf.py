@@ -1,0 +1,60 @@
+"""LaTeX to PDF with the TeX engine on PATH, in a temporary folder, reproducibly.
+
+The same LaTeX gives the same PDF bytes: ``SOURCE_DATE_EPOCH=0`` and ``FORCE_SOURCE_DATE=1`` fix
+the dates pdfTeX writes, and the document itself sets an empty trailer ID.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from tracer.errors import SpecError
+
+INSTALL = (
+    "no TeX engine on PATH (pdflatex or latexmk); install one: "
+    "apt-get install texlive-latex-base texlive-latex-recommended texlive-pictures lmodern "
+    "(Debian/Ubuntu), MacTeX (macOS) or MiKTeX (Windows)"
+)
+JOB = "document"
+
+
+def engine() -> list[str] | None:
+    """Return the command that compiles ``document.tex`` once, or None if no engine is installed."""
+    options = ["-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape"]
+    if shutil.which("pdflatex"):
+        return ["pdflatex", *options, f"{JOB}.tex"]
+    if shutil.which("latexmk"):
+        return ["latexmk", "-pdf", *options, f"{JOB}.tex"]
+    return None
+
+
+def compile_latex(source: str) -> bytes:
+    """Return the PDF of a standalone LaTeX document; SpecError if no engine or if TeX fails.
+
+    TeX's first error line is in the message, e.g. ``! Undefined control sequence.``.
+    """
+    return compile_with_log(source)[0]
+
+
+def compile_with_log(source: str) -> tuple[bytes, str]:
+    """Return the PDF of a standalone LaTeX document and TeX's log, which lists any warnings."""
+    command = engine()
+    if command is None:
+        raise SpecError("--format pdf", INSTALL)
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+    with tempfile.TemporaryDirectory(prefix="tracer-pdf-") as folder:
+        work = Path(folder)
+        (work / f"{JOB}.tex").write_text(source, encoding="utf-8")
+        run = subprocess.run(
+            command, cwd=work, env=environment, capture_output=True, stdin=subprocess.DEVNULL, timeout=300
+        )
+        pdf, log = work / f"{JOB}.pdf", work / f"{JOB}.log"
+        text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+        if run.returncode != 0 or not pdf.is_file():
+            first = next((line for line in text.splitlines() if line.startswith("!")), "see the .tex file")
+            raise SpecError("--format pdf", f"{command[0]} failed: {first}")
+        return pdf.read_bytes(), text
