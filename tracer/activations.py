@@ -53,8 +53,8 @@ def _sigmoid(z: Array) -> Array:
 
 def _softmax(z: Array) -> Array:
     # Subtracting the largest z changes nothing mathematically and keeps exp finite.
-    shifted = np.exp(z - np.max(z))
-    return shifted / np.sum(shifted)
+    shifted = np.exp(z - np.max(z, axis=-1, keepdims=True))  # per row for a batch of rows
+    return shifted / np.sum(shifted, axis=-1, keepdims=True)
 
 
 def _step(z: sp.Expr, below: sp.Expr) -> sp.Expr:

@@ -12,11 +12,9 @@ from pathlib import Path
 from tracer.derive import symbol
 from tracer.errors import SpecError
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
-from tracer.render import render_json
+from tracer.publish import FORMATS, publish
 from tracer.spec import NOTATIONS, load_spec, preset_names, preset_text
 from tracer.trace import trace
-
-FORMATS = ("json",)
 
 
 def write_output(content: str | bytes, path: str | None) -> None:
@@ -31,10 +29,22 @@ def write_output(content: str | bytes, path: str | None) -> None:
     if not target.parent.is_dir():
         raise SpecError("-o", f"folder {str(target.parent)!r} does not exist; create it first")
     data = content.encode("utf-8") if isinstance(content, str) else content
+    if target.is_dir():
+        raise SpecError("-o", f"{path!r} is a folder; give the name of a file to write")
+    if target.exists() and not target.is_file():
+        # /dev/null, a pipe, a terminal: write straight to it; renaming a file onto it would
+        # replace the device itself.
+        with target.open("wb") as stream:
+            stream.write(data)
+        return
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        # mkstemp makes the file private (0600); give it the permissions open() would have.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)
@@ -56,7 +66,16 @@ def _spec_argument(parser: argparse.ArgumentParser) -> None:
 def cmd_trace(args: argparse.Namespace) -> int:
     """Write the worked example of one training step."""
     result = trace(load_spec(args.spec, args.notation))
-    write_output(render_json(result, args.decimals), args.output)
+    publish(result, args.format, args.output, args.decimals, write_output)
+    return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    """Write every preset's worked example (md with its svg, tex, pdf) into a folder."""
+    from tracer.reports import write_reports
+
+    for name in write_reports(Path(args.folder), write_output):
+        print(f"wrote {Path(args.folder) / name}", file=sys.stderr)
     return 0
 
 
@@ -72,6 +91,38 @@ def cmd_ids(args: argparse.Namespace) -> int:
     lines = [f"{i:<{width}}  {s:<{symbol_width}}  {n}".rstrip() for i, s, n in rows]
     write_output("\n".join(lines) + "\n", None)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check a student's answers (a file or a folder of files); exit 0 all right, 1 any wrong, 2 bad input."""
+    from tracer.check import DEFAULT_DECIMALS as CHECK_DECIMALS
+    from tracer.check import Tolerance, check
+    from tracer.check_render import render, render_each
+
+    if args.rtol is not None:
+        tolerance = Tolerance(decimals=None, rtol=args.rtol)
+    else:
+        tolerance = Tolerance(decimals=CHECK_DECIMALS if args.check_decimals is None else args.check_decimals)
+    result = check(
+        trace(load_spec(args.spec, args.notation)), Path(args.answers), tolerance, args.rounded, args.spec
+    )
+    for problem in result.problems:
+        print(f"tracer: {problem}", file=sys.stderr)
+    if args.output is not None and Path(args.output).is_dir():
+        suffix = {"term": ".txt", "md": ".md", "json": ".json"}[args.format]
+        for stem, report in render_each(result, args.format):
+            write_output(report, str(Path(args.output) / f"{stem}{suffix}"))
+        return result.exit_status
+    colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    write_output(render(result, args.format, colour), args.output)
+    return result.exit_status
+
+
+def _rtol(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError("must be a number between 0 and 1, e.g. 1e-3")
+    return value
 
 
 def cmd_presets(args: argparse.Namespace) -> int:
@@ -99,16 +150,65 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("trace", help="write the worked example of one training step")
     _spec_argument(p)
-    p.add_argument("--format", choices=FORMATS, default="json")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="term",
+        help="term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json",
+    )
     p.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: stdout)")
     p.add_argument(
         "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)"
     )
     p.set_defaults(run=cmd_trace)
 
+    p = commands.add_parser("reports", help="write every preset's worked example into a folder")
+    p.add_argument("folder", metavar="DIR", help="e.g. reports (md, svg, tex and pdf per preset)")
+    p.set_defaults(run=cmd_reports)
+
     p = commands.add_parser("ids", help="list the quantity ids and their symbols")
     _spec_argument(p)
     p.set_defaults(run=cmd_ids)
+
+    p = commands.add_parser(
+        "check",
+        help="check a student's answers: right, wrong, or an error carried forward",
+        description="Check a student's numbers against the worked example. Exit status: 0 every answer "
+        "right, 1 any wrong (an error carried forward counts as wrong), 2 bad input.",
+    )
+    _spec_argument(p)
+    p.add_argument(
+        "answers",
+        metavar="ANSWERS",
+        help='a TOML/JSON file of name = number (e.g. out_h1 = 0.5933, "a[1][1]" = 0.5933), or a folder '
+        "of such files; `tracer ids SPEC` lists the names",
+    )
+    tolerance = p.add_mutually_exclusive_group()
+    tolerance.add_argument(
+        "--decimals",
+        dest="check_decimals",
+        type=_decimals,
+        metavar="N",
+        help="right when it rounds to the true value's N decimals, one unit of slack (default: 4)",
+    )
+    tolerance.add_argument(
+        "--rtol", type=_rtol, metavar="R", help="right when within R relative (absolute 1e-9 near 0)"
+    )
+    p.add_argument(
+        "--rounded",
+        type=_decimals,
+        metavar="N",
+        help="also accept the chain recomputed from values rounded to N decimals at every step",
+    )
+    p.add_argument("--format", choices=("term", "md", "json"), default="term", help="default: term")
+    p.add_argument(
+        "-o", "--output", metavar="PATH", help="write to this file, or one file per answer file into a folder"
+    )
+    p.set_defaults(run=cmd_check)
+
+    from tracer.train_cli import add_parser as add_train  # here, as it imports this module
+
+    add_train(commands)
 
     p = commands.add_parser("presets", help="list the built-in example networks")
     p.set_defaults(run=cmd_presets)

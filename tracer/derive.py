@@ -100,8 +100,18 @@ def recompute(equation: Equation) -> Callable[..., float]:
     """
     if equation.meaning is None:
         raise ValueError(f"{equation.ref} has no formula")
-    function = sp.lambdify([symbol(r) for r in equation.depends_on], equation.meaning, "math")
-    return lambda *values: float(function(*values))
+    arguments = [symbol(r) for r in equation.depends_on]
+    function = sp.lambdify(arguments, equation.meaning, "math")
+
+    def value(*values: float) -> float:
+        try:
+            return float(function(*values))
+        except OverflowError:
+            # σ(−1000) = 1/(1 + e^1000) and softmax of z = 1000 are finite, but e^1000 is not in
+            # float64: take the rare case again with mpmath's unbounded exponent.
+            return float(sp.lambdify(arguments, equation.meaning, "mpmath")(*values))
+
+    return value
 
 
 def _add(*terms: sp.Expr) -> sp.Expr:
@@ -201,11 +211,17 @@ def _cost(net: _Network, s: int | None) -> list[Equation]:
             Ref("C_term", j=j, sample=s),
             LOSS_TERM,
             net.cost.term(_sym("y", j=j, s=s), _sym("a", net.L, j, s=s), m),
+            meaning=_loss_meaning(net.cost.term_meaning, j, net.L, m, s),
         )
         for j in net.neurons(net.L)
     ]
     total = _add(*(_sym("C_term", j=j, s=s) for j in net.neurons(net.L)))
     return [*equations, _equation(Ref("C", sample=s), LOSS_SUM, total)]
+
+
+def _loss_meaning(meaning, j: int, L: int, m: int, s: int | None) -> sp.Expr | None:
+    """Return a loss step's plain maths when it differs from the written formula (0·ln 0 = 0)."""
+    return None if meaning is None else meaning(_sym("y", j=j, s=s), _sym("a", L, j, s=s), m)
 
 
 def _mean(ref: Ref, parts: list[Ref]) -> Equation:
@@ -221,6 +237,7 @@ def _backward(net: _Network, s: int | None) -> list[Equation]:
             Ref("dC/da", L, j, sample=s),
             DC_DA,
             net.cost.slope(_sym("y", j=j, s=s), _sym("a", L, j, s=s), net.layers[L]),
+            meaning=_loss_meaning(net.cost.slope_meaning, j, L, net.layers[L], s),
         )
         for j in net.neurons(L)
     ]

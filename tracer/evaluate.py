@@ -41,11 +41,14 @@ class Network:
         )
 
     def forward(self, x: Array) -> tuple[list[Array], list[Array]]:
-        """Return the lists z (None for the input) and a, layer 0 first, for one input x."""
+        """Return the lists z (None for the input) and a, layer 0 first, for one input x.
+
+        ``x`` may also be a batch, one sample per row; then every z and a has one row per sample.
+        """
         zs: list = [None]
         activations = [x]
         for W, b, g in zip(self.weights, self.biases, self.g, strict=True):
-            z = W @ activations[-1] + b
+            z = activations[-1] @ W.T + b  # z = W a + b, written for a row a (or a batch of rows)
             zs.append(z)
             activations.append(g.forward(z))
         return zs, activations
@@ -55,11 +58,13 @@ class Network:
         terms = self.cost.value(y, a)
         if not np.all(np.isfinite(terms)):
             j = int(np.argmin(np.isfinite(terms))) + 1
-            raise SpecError(
-                field,
-                f"output a[{len(self.weights)}][{j}] is {a[j - 1]:g} in float64, so the "
-                f"{self.cost.name} loss would need ln(0); use smaller weights or inputs",
-            )
+            output = f"output a[{len(self.weights)}][{j}] is {a[j - 1]:g} in float64"
+            if self.cost.uses_log and np.isfinite(a[j - 1]):
+                raise SpecError(
+                    field,
+                    f"{output}, so the {self.cost.name} loss would need ln(0); use smaller weights or inputs",
+                )
+            raise SpecError(field, f"{output}: the numbers overflow; use smaller weights or inputs")
         return terms
 
     def output_delta(self, y: Array, a: Array, slope_c: Array, slope_a: Array | None) -> Array:
@@ -68,9 +73,38 @@ class Network:
             return slope_c * slope_a
         if self.cost.name == "cross_entropy":
             return a - y  # targets add up to 1, checked with the spec
-        return a * (slope_c - np.dot(a, slope_c))
+        return a * (slope_c - np.sum(a * slope_c, axis=-1, keepdims=True))
+
+    def backward(self, y: Array, zs: list[Array], acts: list[Array]) -> tuple[Array, list, list]:
+        """Return ∂C/∂aᴸ, the slopes g′(zˡ) and the errors δˡ (lists indexed by l; index 0 is None).
+
+        One sample (vectors) or a batch (one sample per row): BP1 and BP2 are written only here.
+        """
+        L = len(self.weights)
+        slope_c = self.cost.gradient(y, acts[L])
+        slopes = [None] + [g.backward(z, a) for g, z, a in zip(self.g, zs[1:], acts[1:], strict=True)]
+        deltas: list = [None] * (L + 1)
+        deltas[L] = self.output_delta(y, acts[L], slope_c, slopes[L])  # BP1: δᴸ = ∇ₐC ⊙ g′(zᴸ)
+        for l in range(L - 1, 0, -1):
+            # BP2: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ g′(zˡ), written for a row δ (or a batch of rows)
+            deltas[l] = (deltas[l + 1] @ self.weights[l]) * slopes[l]
+        return slope_c, slopes, deltas
+
+    @staticmethod
+    def gradient(deltas: list[Array], acts: list[Array]) -> tuple[list[Array], list[Array]]:
+        """Return ∂C/∂Wˡ and ∂C/∂bˡ for l = 1..L (list index l − 1), averaged over a batch's rows.
+
+        For one sample (vectors) nothing is averaged: BP3 and BP4 are written only here.
+        """
+        grad_w, grad_b = [], []
+        for delta, a in zip(deltas[1:], acts[:-1], strict=True):
+            rows, inputs = (delta, a) if delta.ndim == 2 else (delta[np.newaxis], a[np.newaxis])
+            grad_w.append(rows.T @ inputs / len(rows))  # BP4: ∂C/∂w_jk = a_k δ_j
+            grad_b.append(rows.sum(axis=0) / len(rows))  # BP3: ∂C/∂b_j = δ_j
+        return grad_w, grad_b
 
 
+@np.errstate(over="ignore", invalid="ignore")  # an overflow is reported as a SpecError below
 def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
     """Return the value of every quantity of one training step, keyed by its Ref.
 
@@ -84,6 +118,7 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
     grad_w = [np.zeros_like(W) for W in net.weights]
     grad_b = [np.zeros_like(b) for b in net.biases]
     costs = []
+    field = "samples[1]"  # the spec entry to blame if a value overflows float64
 
     def put(kind: str, l: int | None, array: Array, s: int | None) -> None:
         for index, v in np.ndenumerate(array):
@@ -92,6 +127,9 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
                 ref = Ref(kind, j=indices[0], sample=s)
             else:
                 ref = Ref(kind, l, *indices, sample=s)
+            if not np.isfinite(v):
+                fix = "a smaller learning rate" if field == "learning_rate" else "smaller weights or inputs"
+                raise SpecError(field, f"{ref} is {v:g} in float64: the numbers overflow; use {fix}")
             values[ref] = float(v) + 0.0  # adding 0.0 turns -0.0 into 0.0
 
     for l in range(1, L + 1):
@@ -99,6 +137,7 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
         put("b", l, net.biases[l - 1], None)
     for number, sample in enumerate(spec.samples, start=1):
         s = number if batch else None
+        field = f"samples[{number}]"
         x, y = np.array(sample.x), np.array(sample.y)
         zs, acts = net.forward(x)
         put("a", 0, x, s)
@@ -111,25 +150,20 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
         costs.append(float(np.sum(terms)))
         values[Ref("C", sample=s)] = costs[-1]
 
-        # BP1: δᴸ = ∇ₐC ⊙ g′(zᴸ)
-        slope_c = net.cost.gradient(y, acts[L])
+        slope_c, slopes, deltas = net.backward(y, zs, acts)  # BP1, BP2
+        sample_w, sample_b = net.gradient(deltas, acts)  # BP3, BP4
         put("dC/da", L, slope_c, s)
-        slopes = [None] + [g.backward(z, a) for g, z, a in zip(net.g, zs[1:], acts[1:], strict=True)]
-        delta = net.output_delta(y, acts[L], slope_c, slopes[L])
         for l in range(L, 0, -1):
             if not net.g[l - 1].is_softmax:
                 put("da/dz", l, slopes[l], s)
-            if l < L:
-                # BP2: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ g′(zˡ)
-                delta = (net.weights[l].T @ delta) * slopes[l]
-            put("delta", l, delta, s)
-            gw = np.outer(delta, acts[l - 1])  # BP4: ∂C/∂w_jk = a_k δ_j
-            put("dC/dW", l, gw, s)
-            put("dC/db", l, delta, s)  # BP3: ∂C/∂b_j = δ_j
-            grad_w[l - 1] += gw / n
-            grad_b[l - 1] += delta / n
+            put("delta", l, deltas[l], s)
+            put("dC/dW", l, sample_w[l - 1], s)
+            put("dC/db", l, sample_b[l - 1], s)
+            grad_w[l - 1] += sample_w[l - 1] / n
+            grad_b[l - 1] += sample_b[l - 1] / n
 
     eta = spec.learning_rate
+    field = "learning_rate"
     new_w = [W - eta * gw for W, gw in zip(net.weights, grad_w, strict=True)]
     new_b = [b - eta * gb if spec.update_biases else b for b, gb in zip(net.biases, grad_b, strict=True)]
     for l in range(1, L + 1):
@@ -140,10 +174,14 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
         put("b'", l, new_b[l - 1], None)
     if batch:
         values[Ref("C")] = float(np.mean(costs))
-    values[Ref("C'")] = batch_cost(spec, new_w, new_b)
+    try:
+        values[Ref("C'")] = batch_cost(spec, new_w, new_b)
+    except SpecError as error:
+        raise SpecError("learning_rate", f"after the update with η = {eta:g}, {error.message}") from None
     return values
 
 
+@np.errstate(over="ignore", invalid="ignore")
 def batch_cost(spec: NetworkSpec, weights: list[Array], biases: list[Array]) -> float:
     """Return the batch cost 1/n Σ_x C_x of the spec's samples under other parameters."""
     net = Network.of(spec)

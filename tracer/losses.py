@@ -47,6 +47,15 @@ def _ratio(c: Array, x: Array) -> Array:
         return np.where(c == 0, 0.0, c / np.where(c == 0, 1.0, x))
 
 
+def _recomputed(c: Expr, f: Expr) -> Expr:
+    """Return c·f as plain maths with the same convention: 0 when c = 0 (f may be ln 0 or 1/0).
+
+    Used as the ``meaning`` of a log-loss step, so that recomputing it from numbers agrees with
+    the NumPy value where a target of 0 meets an output of exactly 0 (or 1).
+    """
+    return sp.Piecewise((0, sp.Eq(c, 0)), (c * f, True))
+
+
 @dataclass(frozen=True)
 class Loss:
     """Strategy object for a loss: ``term(y, a, m)`` is C_j, ``slope(y, a, m)`` is ∂C/∂a_j.
@@ -62,6 +71,8 @@ class Loss:
     gradient: Callable[[Array, Array], Array]
     summary: str
     uses_log: bool = False
+    term_meaning: Callable[[Expr, Expr, int], Expr] | None = None  # when term is not plain maths
+    slope_meaning: Callable[[Expr, Expr, int], Expr] | None = None
 
 
 LOSSES: dict[str, Loss] = {
@@ -85,8 +96,8 @@ LOSSES: dict[str, Loss] = {
         name="mse",
         term=lambda y, a, m: _times(sp.Rational(1, m), sp.Pow(_diff(y, a), 2, evaluate=False)),
         slope=lambda y, a, m: _times(sp.Rational(2, m), sp.Add(a, _neg(y), evaluate=False)),
-        value=lambda y, a: (y - a) ** 2 / y.size,
-        gradient=lambda y, a: 2.0 * (a - y) / y.size,
+        value=lambda y, a: (y - a) ** 2 / y.shape[-1],
+        gradient=lambda y, a: 2.0 * (a - y) / y.shape[-1],
         summary="mean squared error C = (1/m)‖y − a‖² over the m outputs, per sample",
     ),
     "cross_entropy": Loss(
@@ -97,6 +108,8 @@ LOSSES: dict[str, Loss] = {
         gradient=lambda y, a: -_ratio(y, a),
         summary="cross-entropy C = −Σ_j y_j ln a_j per sample",
         uses_log=True,
+        term_meaning=lambda y, a, m: -_recomputed(y, sp.log(a)),
+        slope_meaning=lambda y, a, m: -_recomputed(y, 1 / a),
     ),
     "binary_cross_entropy": Loss(
         name="binary_cross_entropy",
@@ -116,6 +129,8 @@ LOSSES: dict[str, Loss] = {
         gradient=lambda y, a: -_ratio(y, a) + _ratio(1.0 - y, 1.0 - a),
         summary="binary cross-entropy C = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)] per sample",
         uses_log=True,
+        term_meaning=lambda y, a, m: -_recomputed(y, sp.log(a)) - _recomputed(1 - y, sp.log(1 - a)),
+        slope_meaning=lambda y, a, m: -_recomputed(y, 1 / a) + _recomputed(1 - y, 1 / (1 - a)),
     ),
 }
 

@@ -1,0 +1,127 @@
+"""`tracer train` on the command line: the report in each format, its pictures, its errors."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tracer.cli import main
+from tracer.train_reports import write_training_reports
+
+REPORTS = Path(__file__).resolve().parent.parent / "reports"
+HOW = "regenerate with: python3 -m tracer.train_reports reports"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(["train", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_terminal_report_in_a_pipe_is_plain(capsys):
+    status, out, err = run(capsys, "basins", "--steps", "60", "--learning-rates", "1,10,30")
+    assert status == 0 and err == ""  # no progress shown: stderr is not a terminal
+    assert "η = 1: converged" in out and "η = 10: oscillating" in out and "η = 30: converged" in out
+    assert "settled clearly higher than η = 30" in out
+    assert "tracer trace basins" in out
+    chart = out[out.index("\nC\n") :]
+    assert "●" not in chart and "*" in chart
+
+
+def test_markdown_report_writes_its_pictures_beside_it(capsys, tmp_path):
+    target = tmp_path / "xor-rates.md"
+    status, out, _ = run(
+        capsys, "xor", "--steps", "200", "--learning-rates", "2,500", "--format", "md", "-o", str(target)
+    )
+    assert status == 0 and out == ""
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "xor-rates-descent.png",
+        "xor-rates-descent.svg",
+        "xor-rates-loss.png",
+        "xor-rates-loss.svg",
+        "xor-rates.md",
+    ]
+    text = target.read_text(encoding="utf-8")
+    assert "](xor-rates-loss.svg)" in text and "](xor-rates-descent.svg)" in text
+    assert "**$\\eta$ = 500**: diverging" in text
+    assert "`tracer trace xor`" in text
+    assert "--watch 'W[2][1][1],W[2][1][2]'" in text  # quoted for the shell
+
+
+def test_markdown_to_stdout_has_no_pictures(capsys):
+    status, out, _ = run(capsys, "neuron", "--steps", "30", "--format", "md")
+    assert status == 0 and "![" not in out and out.startswith("# Training: One neuron")
+
+
+def test_json_report(capsys, tmp_path):
+    status, out, _ = run(
+        capsys,
+        "xor",
+        "--steps",
+        "40",
+        "--batch",
+        "2",
+        "--seed",
+        "5",
+        "--format",
+        "json",
+        "--plots",
+        str(tmp_path / "p"),
+    )
+    document = json.loads(out)
+    assert status == 0 and document["batch"] == 2 and document["seed"] == 5
+    (only,) = document["runs"]
+    assert len(only["losses"]) == 41 and only["verdict"]["kind"] in ("converged", "too slow", "oscillating")
+    assert [p["rounded"] for p in only["predictions"]] != []
+    assert document["pictures"] == [
+        str(tmp_path / f"p-{n}") for n in ("loss.png", "loss.svg", "descent.png", "descent.svg")
+    ]
+    assert (tmp_path / "p-loss.png").is_file()
+
+
+def test_a_run_that_overflows_is_json_null_not_inf(capsys):
+    status, out, _ = run(capsys, "relu", "--steps", "200", "--learning-rates", "10", "--format", "json")
+    losses = json.loads(out)["runs"][0]["losses"]
+    assert status == 0 and losses[-1] is None and json.loads(out)["runs"][0]["verdict"]["kind"] == "diverging"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["xor", "--watch", "W[3][1][1]"], "--watch: W[3][1][1] is not in this 2-2-1 network"),
+        (["xor", "--watch", "z[1][1]"], '--watch: "z[1][1]" is not a weight or bias id'),
+        (["xor", "--watch", "W[1][1][1],W[1][1][2],b[1][1]"], "--watch: give one or two parameter ids"),
+        (["nosuchpreset"], 'no file or preset named "nosuchpreset"'),
+    ],
+)
+def test_bad_input_says_what_to_fix(capsys, argv, message):
+    status, out, err = run(capsys, *argv, "--steps", "3")
+    assert status == 2 and out == "" and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--batch", "0"), ("--learning-rates", "0,1"), ("--steps", "0")]
+)
+def test_bad_options_are_refused_by_the_parser(capsys, option, value):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "xor", option, value])
+    assert exit_info.value.code == 2 and option in capsys.readouterr().err
+
+
+def test_the_training_reports_are_current(tmp_path):
+    written = write_training_reports(tmp_path)
+    names = {p.name for p in written}
+    for stem in ("train-xor", "descent-basins"):
+        assert {
+            f"{stem}{end}" for end in (".md", "-loss.png", "-loss.svg", "-descent.png", "-descent.svg")
+        } <= names
+        for name in (f"{stem}.md", f"{stem}-loss.png", f"{stem}-descent.svg"):
+            assert (REPORTS / name).is_file(), f"{name} missing; {HOW}"
+        fresh = (tmp_path / f"{stem}.md").read_text(encoding="utf-8")
+        assert (REPORTS / f"{stem}.md").read_text(encoding="utf-8") == fresh, f"{stem}.md stale; {HOW}"
+    xor = (tmp_path / "train-xor.md").read_text(encoding="utf-8")
+    assert "**$\\eta$ = 2**: converged" in xor and "every sample right" in xor
+    assert "[`tracer trace xor`](xor.md)" in xor
+    basins = (tmp_path / "descent-basins.md").read_text(encoding="utf-8")
+    assert "in a higher valley: converged" in basins and "in the lowest valley: converged" in basins

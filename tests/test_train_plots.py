@@ -1,0 +1,100 @@
+"""The pictures of `tracer train`: real PNG and SVG files, the same bytes every time."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tracer import load_spec
+from tracer.notation import notation
+from tracer.plots import descent_figure, image, loss_figure, pictures
+from tracer.printing import MathPrinter
+from tracer.textchart import text_chart
+from tracer.train import train
+
+PNG = b"\x89PNG\r\n\x1a\n"
+SVG = "{http://www.w3.org/2000/svg}svg"
+
+
+def printer_for(spec):
+    return MathPrinter(notation(spec.notation).bind(spec.layers))
+
+
+@pytest.fixture(scope="module")
+def xor():
+    return train(load_spec("xor"), 300, [2.0, 20.0, 500.0])
+
+
+@pytest.fixture(scope="module")
+def basins():
+    return train(load_spec("basins"), 60, [1.0, 10.0, 30.0])
+
+
+@pytest.fixture(scope="module")
+def drawn(xor, basins):
+    return {name: pictures(t, printer_for(t.spec)) for name, t in (("xor", xor), ("basins", basins))}
+
+
+@pytest.mark.parametrize("name", ["xor", "basins"])
+def test_pictures_are_valid_png_and_svg(name, drawn):
+    files = drawn[name]
+    assert sorted(files) == ["descent.png", "descent.svg", "loss.png", "loss.svg"]
+    for file, data in files.items():
+        if file.endswith(".png"):
+            assert data.startswith(PNG) and len(data) > 10_000
+        else:
+            root = ET.fromstring(data)
+            assert root.tag == SVG
+            assert b"<dc:date>" not in data  # nothing that changes from one run to the next
+
+
+@pytest.mark.parametrize("name", ["xor", "basins"])
+def test_pictures_are_byte_for_byte_repeatable(name, drawn, request):
+    training = request.getfixturevalue(name)
+    again = train(training.spec, training.steps, [r.rate for r in training.runs])
+    assert pictures(again, printer_for(training.spec)) == drawn[name]
+
+
+def test_the_loss_plot_has_a_title_labels_a_legend_and_a_log_scale_when_needed(xor, basins):
+    figure = loss_figure(xor, printer_for(xor.spec))
+    ax = figure.axes[0]
+    assert ax.get_yscale() == "log" and xor.log_scale
+    assert ax.get_xlabel() == "step" and "cost" in ax.get_ylabel()
+    assert "XOR" in ax.get_title()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["$\\eta$ = 2: too slow", "$\\eta$ = 20: converged", "$\\eta$ = 500: diverging"]
+    assert loss_figure(basins, printer_for(basins.spec)).axes[0].get_yscale() == "linear"
+
+
+def test_the_descent_picture_is_a_curve_for_one_weight_and_a_map_for_two(xor, basins):
+    one = descent_figure(basins, printer_for(basins.spec))
+    assert len(one.axes) == 1 and one.axes[0].get_xlabel() == "$w^{2}_{11}$"
+    notes = [t.get_text() for t in one.axes[0].texts]
+    assert any("lowest valley" in n for n in notes) and any("higher valley" in n for n in notes)
+    two = descent_figure(xor, printer_for(xor.spec))
+    assert len(two.axes) == 2  # the map and its colour bar
+    assert two.axes[0].get_ylabel() == "$w^{3}_{12}$"
+    assert "held at their starting values" in two.axes[0].get_title()
+
+
+def test_the_notation_names_the_axes():
+    spec = load_spec("ng")
+    training = train(spec, 20)
+    figure = loss_figure(training, printer_for(spec))
+    assert "$J$" in figure.axes[0].get_ylabel()
+    assert "$\\alpha$" in figure.axes[0].get_legend().get_texts()[0].get_text()
+
+
+def test_image_formats():
+    training = train(load_spec("neuron"), 10)
+    figure = loss_figure(training, printer_for(training.spec))
+    assert image(figure, "png").startswith(PNG)
+    assert image(figure, "svg").lstrip().startswith(b"<?xml")
+
+
+def test_text_chart_plain_and_unicode():
+    series = [("a", [1.0, 0.1, 0.01, 0.001]), ("b", [1.0, 0.9, 0.8, float("inf")])]
+    plain = text_chart(series, 3, True, False, width=20, height=6)
+    fancy = text_chart(series, 3, True, True, width=20, height=6)
+    assert plain.isascii() and "a: *   b: o" in plain and "(log scale)" in plain
+    assert "●" in fancy and "└" in fancy
+    assert len(plain.splitlines()) == len(fancy.splitlines()) == 1 + 6 + 2 + 1

@@ -1,0 +1,175 @@
+"""Pictures of a Training, drawn with matplotlib: the loss curves and the descent on the cost surface.
+
+matplotlib, a well-kept plotting library, writes PNG and SVG (and PGF for LaTeX, given a TeX
+engine) from one figure, so no drawing is written by hand here. No pyplot: each figure is a
+plain ``Figure`` on an Agg canvas, so nothing global changes. Files are byte-for-byte
+repeatable: the SVG ids come from a fixed hash salt, and neither format records a date or the
+software version. Symbols in labels come from :class:`tracer.printing.MathPrinter`, in the
+spec's notation.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import BoundaryNorm
+from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter
+
+from tracer.derive import symbol
+from tracer.ids import Ref
+from tracer.landscape import Landscape, Path
+from tracer.printing import MathPrinter, format_number
+from tracer.train import Training
+
+FORMATS = ("png", "svg")
+SETTINGS = {
+    "svg.hashsalt": "tracer",  # the same ids in every SVG written for the same picture
+    "svg.fonttype": "path",  # glyphs as outlines: the file looks the same in every viewer
+    "font.size": 10,
+    "axes.titlesize": 11,
+}
+METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+LEVELS = 16  # bands of the contour map
+MARKED_STEPS = 40  # a path shows a dot for each of its first steps, then a line
+
+
+def _figure(width: float, height: float) -> Figure:
+    """Return an empty figure drawn by the Agg renderer (inches), its layout fitted to its labels."""
+    figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _math(printer: MathPrinter, ref: Ref) -> str:
+    """Return a symbol as matplotlib mathtext, e.g. ``$w^{2}_{11}$``."""
+    return f"${printer.latex(symbol(ref))}$"
+
+
+def _rate(printer: MathPrinter, rate: float) -> str:
+    return f"{_math(printer, Ref('eta'))} = {format_number(rate, printer.decimals)}"
+
+
+def loss_figure(training: Training, printer: MathPrinter) -> Figure:
+    """Return the loss curves of every run on one plot, log-scaled when the losses span decades."""
+    figure = _figure(7.5, 4.5)
+    ax = figure.add_subplot()
+    cost = _math(printer, Ref("C"))
+    for i, run in enumerate(training.runs):
+        losses = run.history.losses
+        colour = COLOURS[i % len(COLOURS)]
+        label = f"{_rate(printer, run.rate)}: {run.verdict.kind}"
+        ax.plot(np.arange(len(losses)), losses, color=colour, linewidth=1.6, label=label)
+        if run.verdict.non_finite_at is not None:
+            last = run.verdict.non_finite_at - 1
+            ax.plot([last], [losses[last]], marker="X", markersize=9, color=colour, linestyle="none")
+    if training.log_scale:
+        ax.set_yscale("log")
+    batch = "full batch" if training.batch is None else f"batches of {training.batch}"
+    ax.set_title(f"{training.spec.title}\ncost {cost} after each step ({batch})")
+    ax.set_xlabel("step")
+    ax.set_ylabel(f"cost {cost}" + (" (log scale)" if training.log_scale else ""))
+    ax.set_xlim(0, training.steps)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="best", frameon=True)
+    return figure
+
+
+def descent_figure(training: Training, printer: MathPrinter) -> Figure:
+    """Return the cost over one or two watched parameters with each rate's path of steps on it."""
+    land = training.landscape
+    figure = _figure(7.5, 5.2 if len(land.refs) == 2 else 4.5)
+    ax = figure.add_subplot()
+    cost = _math(printer, Ref("C"))
+    names = [_math(printer, ref) for ref in land.refs]
+    if len(land.refs) == 1:
+        ax.plot(land.axes[0], land.costs, color="0.25", linewidth=1.8, label=f"cost {cost}")
+        ax.margins(y=0.32)  # room below each valley for its label
+        for rank, (w, c) in enumerate(land.valleys):
+            name = "lowest valley" if rank == 0 else "a higher valley"
+            ax.annotate(
+                f"{name}\n{cost} ≈ {format_number(c, 4)}",
+                (w, c),
+                xytext=(0, -14),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=9,
+                color="0.3",
+                arrowprops={"arrowstyle": "-", "color": "0.5", "linewidth": 0.8},
+            )
+        if land.log_scale:
+            ax.set_yscale("log")
+        ax.set_ylabel(f"cost {cost}")
+    else:
+        _contours(figure, ax, land.axes, land.costs, cost)
+        ax.set_ylabel(names[1])
+    for i, path in enumerate(land.paths):
+        xs, ys = _track(land, path)
+        label = f"{_rate(printer, path.rate)}: {path.verdict.kind}"
+        marked = list(range(min(len(xs), MARKED_STEPS)))
+        colour = COLOURS[i % len(COLOURS)]
+        ax.plot(
+            xs, ys, color=colour, linewidth=1.0, marker="o", markersize=3.5, markevery=marked, label=label
+        )
+    for i, path in enumerate(land.paths):
+        xs, ys = _track(land, path)
+        colour = COLOURS[i % len(COLOURS)]
+        ax.plot(xs[-1:], ys[-1:], color=colour, marker="*", markersize=13, markeredgecolor="black", zorder=5)
+    xs, ys = _track(land, land.paths[0])
+    ax.plot(xs[:1], ys[:1], color="black", marker="o", markersize=8, fillstyle="none", zorder=6)
+    ax.set_xlim(land.axes[0][0], land.axes[0][-1])
+    if len(land.refs) == 2:
+        ax.set_ylim(land.axes[1][0], land.axes[1][-1])
+    ax.set_xlabel(names[0])
+    over = " and ".join(names)
+    held = "\n(the other parameters held at their starting values)" if land.held else ""
+    ax.set_title(f"{training.spec.title}\ngradient descent on cost {cost} over {over}{held}")
+    ax.legend(loc="best", frameon=True, title="○ start   ★ end")
+    return figure
+
+
+def _track(land: Landscape, path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Return where a path's points go in the picture: (w, C) for one parameter, (w, v) for two."""
+    if len(land.refs) == 1:
+        return path.points[:, 0], path.losses
+    return path.points[:, 0], path.points[:, 1]
+
+
+def _contours(figure: Figure, ax: Axes, axes: tuple, costs: np.ndarray, cost: str) -> None:
+    """Draw the cost over two parameters as filled contours, one colour per sixteenth of the grid.
+
+    The levels are quantiles of the cost on the grid, so that a flat valley floor still shows
+    its shape; the colour bar reads off the cost of each band.
+    """
+    finite = costs[np.isfinite(costs)]
+    levels = np.unique(np.quantile(finite, np.linspace(0, 1, LEVELS + 1)))
+    norm = BoundaryNorm(levels, ncolors=256)
+    filled = ax.contourf(axes[0], axes[1], costs, levels=levels, norm=norm, cmap="viridis")
+    ax.contour(axes[0], axes[1], costs, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
+    bar = figure.colorbar(filled, ax=ax, label=f"cost {cost}")
+    bar.set_ticks(levels[:: max(1, len(levels) // 8)])
+    bar.ax.yaxis.set_major_formatter(FormatStrFormatter("%.4g"))
+
+
+def image(figure: Figure, kind: str) -> bytes:
+    """Return a figure as PNG or SVG bytes, identical for identical figures."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(SETTINGS):
+        figure.savefig(buffer, format=kind, dpi=150, metadata=METADATA[kind])
+    return buffer.getvalue()
+
+
+def pictures(training: Training, printer: MathPrinter) -> dict[str, bytes]:
+    """Return every picture of a training as files: ``{"loss.png": …, "descent.svg": …}``."""
+    result = {}
+    for name, draw in (("loss", loss_figure), ("descent", descent_figure)):
+        figure = draw(training, printer)
+        for kind in FORMATS:
+            result[f"{name}.{kind}"] = image(figure, kind)
+    return result
