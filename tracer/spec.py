@@ -12,6 +12,7 @@ import math
 import tomllib
 from dataclasses import asdict, dataclass
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from tracer.losses import loss as find_loss
 
 Matrix = tuple[tuple[float, ...], ...]
 NOTATIONS = ("nielsen", "ng", "mazur")
+# A worked example writes out every step; beyond this many weights and biases it is no longer
+# one a person reads (and a typo such as 100000000 neurons would exhaust memory).
+MAX_PARAMETERS = 10_000
 KEYS = (
     "title",
     "description",
@@ -135,7 +139,11 @@ def load_spec(source: str, notation: str | None = None) -> NetworkSpec:
     """
     path = Path(source)
     if path.is_file():
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8-sig")  # -sig: a byte-order mark is fine too
+        except (OSError, UnicodeDecodeError) as error:
+            reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+            raise SpecError(str(path), f"cannot read the spec: {reason}") from None
         data = _parse(text, path.suffix.lower() == ".json", str(path))
     elif source in preset_names():
         data = _parse(preset_text(source), False, source)
@@ -152,7 +160,7 @@ def load_spec(source: str, notation: str | None = None) -> NetworkSpec:
 def _parse(text: str, is_json: bool, where: str) -> dict[str, Any]:
     try:
         data = json.loads(text) if is_json else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # decode errors, over-long integers, deep nesting
         kind = "JSON" if is_json else "TOML"
         raise SpecError(where, f"not valid {kind}: {error}") from None
     if not isinstance(data, dict):
@@ -214,7 +222,10 @@ def _string(value: Any, field: str) -> str:
 def _number(value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SpecError(field, f"must be a number, got {value!r}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number beyond float64, e.g. 10**400 written out
+        raise SpecError(field, "must be a finite number, got a whole number too large for float64") from None
     if not math.isfinite(number):
         raise SpecError(field, f"must be a finite number, got {value!r}")
     return number
@@ -234,6 +245,11 @@ def _layers(value: Any) -> tuple[int, ...]:
     for i, n in enumerate(value):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise SpecError(f"layers[{i}]", f"must be a whole number of neurons ≥ 1, got {n!r}")
+    count = sum(n * m + n for m, n in pairwise(value))
+    if count > MAX_PARAMETERS:
+        raise SpecError(
+            "layers", f"{count} weights and biases; a worked example can have at most {MAX_PARAMETERS}"
+        )
     return tuple(value)
 
 
@@ -280,6 +296,11 @@ def _parameters(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[tuple[Ma
         ok = isinstance(matrix, list) and all(isinstance(r, list) for r in matrix)
         if not ok:
             raise SpecError(field, f"must be a list of rows; {need}")
+        for j, row in enumerate(matrix, start=1):
+            if len(row) != len(matrix[0]):
+                raise SpecError(
+                    f"{field}[{j}]", f"{len(row)} numbers given, row 1 has {len(matrix[0])}; {need}"
+                )
         if len(matrix) != rows or any(len(r) != cols for r in matrix):
             given = f"{len(matrix)}×{len(matrix[0]) if matrix else 0}"
             raise SpecError(field, f"{given} given, {need}")
