@@ -24,11 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from tracer import load_spec, trace
-from tracer.evaluate import batch_cost
-from tracer.ids import Ref
+from tracer.evaluate import cost_after_update
 from tracer.trace import Trace
 
 SPEC = "mazur"
@@ -51,20 +48,7 @@ def student(result: Trace, rng: random.Random, mixed: bool = True) -> dict[str, 
             value = round(value + rng.choice([-1, 1]) * rng.uniform(0.01, 0.2), 4)
         values[q.ref] = value
         answers[q.id] = value
-    layers = result.spec.layers
-    weights = [
-        np.array(
-            [
-                [values[Ref("W'", l, j, k)] for k in range(1, layers[l - 1] + 1)]
-                for j in range(1, layers[l] + 1)
-            ]
-        )
-        for l in range(1, len(layers))
-    ]
-    biases = [
-        np.array([values[Ref("b'", l, j)] for j in range(1, layers[l] + 1)]) for l in range(1, len(layers))
-    ]
-    answers["C'"] = round(batch_cost(result.spec, weights, biases), 4)
+    answers["C'"] = round(cost_after_update(result.spec, values), 4)
     return answers
 
 

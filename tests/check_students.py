@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
-
-from tracer.evaluate import batch_cost
+from tracer.evaluate import cost_after_update
 from tracer.ids import Ref
 from tracer.trace import Trace
 
@@ -46,20 +44,7 @@ def work(
 
 def cost_after(result: Trace, values: Mapping[Ref, float]) -> float:
     """Return the cost of a forward pass with the W' and b' in ``values``."""
-    layers = result.spec.layers
-    weights = [
-        np.array(
-            [
-                [values[Ref("W'", l, j, k)] for k in range(1, layers[l - 1] + 1)]
-                for j in range(1, layers[l] + 1)
-            ]
-        )
-        for l in range(1, len(layers))
-    ]
-    biases = [
-        np.array([values[Ref("b'", l, j)] for j in range(1, layers[l] + 1)]) for l in range(1, len(layers))
-    ]
-    return batch_cost(result.spec, weights, biases)
+    return cost_after_update(result.spec, values)
 
 
 def computed(result: Trace, values: Mapping[Ref, float], names: str = "id") -> dict[str, float]:

@@ -54,7 +54,7 @@ import sympy as sp
 from tracer.answers import Answer, AnswerSheet, Names, answer_files, read_answers
 from tracer.derive import recompute, symbol
 from tracer.errors import SpecError
-from tracer.evaluate import batch_cost
+from tracer.evaluate import cost_after_update
 from tracer.ids import Ref
 from tracer.trace import Quantity, Trace
 
@@ -228,20 +228,10 @@ class Checker:
         try:
             if q.ref.kind == "C'":
                 with np.errstate(all="ignore"):
-                    return self._cost_after(values)
+                    return cost_after_update(self.trace.spec, values)
             return self._functions[q.ref](*(values[d] for d in q.depends_on))
         except (ArithmeticError, ValueError, TypeError, SpecError):
             return math.nan
-
-    def _cost_after(self, values: Mapping[Ref, float]) -> float:
-        layers = self.trace.spec.layers
-        weights, biases = [], []
-        for l in range(1, len(layers)):
-            rows = range(1, layers[l] + 1)
-            cols = range(1, layers[l - 1] + 1)
-            weights.append(np.array([[values[Ref("W'", l, j, k)] for k in cols] for j in rows]))
-            biases.append(np.array([values[Ref("b'", l, j)] for j in rows]))
-        return batch_cost(self.trace.spec, weights, biases)
 
     def grade(self, sheet: AnswerSheet) -> Grade:
         """Return the marks of one answer file (see the module docstring for the rules)."""

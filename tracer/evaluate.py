@@ -7,6 +7,7 @@ This is the matrix form of the same equations the derivation writes neuron by ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -191,3 +192,18 @@ def batch_cost(spec: NetworkSpec, weights: list[Array], biases: list[Array]) -> 
         _, acts = net.forward(np.array(sample.x))
         total += float(np.sum(net.cost_terms(np.array(sample.y), acts[-1], f"samples[{number}]")))
     return total / len(spec.samples)
+
+
+def cost_after_update(spec: NetworkSpec, values: Mapping[Ref, float]) -> float:
+    """Return C′, the batch cost under the updated parameters W′ and b′ found in ``values``.
+
+    ``values`` may be the trace's own or a student's; ``C'`` has no local formula, it is a
+    whole forward pass with the new parameters.
+    """
+    weights, biases = [], []
+    for l in range(1, spec.depth + 1):
+        rows = range(1, spec.layers[l] + 1)
+        cols = range(1, spec.layers[l - 1] + 1)
+        weights.append(np.array([[values[Ref("W'", l, j, k)] for k in cols] for j in rows]))
+        biases.append(np.array([values[Ref("b'", l, j)] for j in rows]))
+    return batch_cost(spec, weights, biases)

@@ -175,20 +175,16 @@ class Naming:
         names = self.notation.layer_names
         if not names:
             return str(self.notation.input_layer_number + layer)
-        if layer == 0:
-            role = "input"
-        elif layer == len(self.layers) - 1:
-            role = "output"
-        else:
-            role = "hidden" if len(self.layers) == 3 else "deep"
-        return names[role].format(l=layer)
+        return names[self._role(layer)].format(l=layer)
 
     def unit(self, layer: int, neuron: int | None) -> str:
         """Return the name of a neuron in Mazur's style (i1, h1, o1); a number elsewhere."""
+        return self.notation.units[self._role(layer)].format(l=layer, j=neuron, k=neuron)
+
+    def _role(self, layer: int) -> str:
+        """Return input, output, hidden (the one hidden layer) or deep (one of several)."""
         if layer == 0:
-            role = "input"
-        elif layer == len(self.layers) - 1:
-            role = "output"
-        else:
-            role = "hidden" if len(self.layers) == 3 else "deep"
-        return self.notation.units[role].format(l=layer, j=neuron, k=neuron)
+            return "input"
+        if layer == len(self.layers) - 1:
+            return "output"
+        return "hidden" if len(self.layers) == 3 else "deep"
