@@ -27,7 +27,7 @@ def shown_values(kind: str, text: str) -> list[tuple[str, str]]:
         )
         for block in re.findall(re.escape(start) + r"\n(.*?)\n" + re.escape(end), text, flags=re.S):
             steps: list[str] = []
-            for line in block.split(" \\\\\n"):
+            for line in re.split(r" \\\\\*?\n", block):  # a line break, or one a page may not split
                 # A new step names its quantity before "&="; anything else (a line "&= …", the
                 # next row of a matrix or of cases) continues the step above.
                 if steps and (line.startswith("&=") or " &= " not in line):

@@ -1,15 +1,10 @@
 """`tracer train` on the command line: the report in each format, its pictures, its errors."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tracer.cli import main
-from tracer.train_reports import write_training_reports
-
-REPORTS = Path(__file__).resolve().parent.parent / "reports"
-HOW = "regenerate with: python3 -m tracer.train_reports reports"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -107,21 +102,3 @@ def test_bad_options_are_refused_by_the_parser(capsys, option, value):
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "xor", option, value])
     assert exit_info.value.code == 2 and option in capsys.readouterr().err
-
-
-def test_the_training_reports_are_current(tmp_path):
-    written = write_training_reports(tmp_path)
-    names = {p.name for p in written}
-    for stem in ("train-xor", "descent-basins"):
-        assert {
-            f"{stem}{end}" for end in (".md", "-loss.png", "-loss.svg", "-descent.png", "-descent.svg")
-        } <= names
-        for name in (f"{stem}.md", f"{stem}-loss.png", f"{stem}-descent.svg"):
-            assert (REPORTS / name).is_file(), f"{name} missing; {HOW}"
-        fresh = (tmp_path / f"{stem}.md").read_text(encoding="utf-8")
-        assert (REPORTS / f"{stem}.md").read_text(encoding="utf-8") == fresh, f"{stem}.md stale; {HOW}"
-    xor = (tmp_path / "train-xor.md").read_text(encoding="utf-8")
-    assert "**$\\eta$ = 2**: converged" in xor and "every sample right" in xor
-    assert "[`tracer trace xor`](xor.md)" in xor
-    basins = (tmp_path / "descent-basins.md").read_text(encoding="utf-8")
-    assert "in a higher valley: converged" in basins and "in the lowest valley: converged" in basins

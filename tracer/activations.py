@@ -3,6 +3,8 @@
 Each activation g knows four things, side by side as in micrograd:
 how it is written (``a = σ(z)``), what it means (σ(z) = 1/(1 + e^{-z})), its textbook
 derivative written with g itself (σ′(z) = σ(z)(1 − σ(z))), and the same two in NumPy.
+Its convention, the sentence a worked example states about it, is prose and SymPy maths built
+from those same expressions, so every output prints the maths with its own printer.
 Softmax is the one activation that mixes the neurons of a layer; it lives here too, but the
 derivation treats it as a whole layer (its Jacobian is not diagonal).
 """
@@ -15,12 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from tracer.display import Prime, Total
 from tracer.errors import SpecError, nearest
 
 Array = np.ndarray
+Prose = tuple  # prose and SymPy maths in reading order: (Eq(σ′(z), …), ", so ", …)
 sigma = sp.Function("sigma")
 ReLU = sp.Function("ReLU")
 LeakyReLU = sp.Function("LeakyReLU")
+Z = sp.Symbol("z")  # the weighted input of a convention: σ(z) = 1/(1 + e^{−z})
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,8 @@ class Activation:
 
     ``written(z)`` is how a = g(z) is shown; ``meaning(z)`` the closed form;
     ``slope(z)`` the textbook g′(z), written with ``written(z)`` where the books do;
-    ``forward``/``backward`` are the NumPy versions (backward takes z and a = g(z)).
+    ``forward``/``backward`` are the NumPy versions (backward takes z and a = g(z));
+    ``remark(g, z)`` says what a reader needs to redo g by hand (None: nothing to say).
     """
 
     name: str
@@ -38,12 +44,66 @@ class Activation:
     slope: Callable[[sp.Expr], sp.Expr]
     forward: Callable[[Array], Array]
     backward: Callable[[Array, Array], Array]
-    convention: str = ""
+    remark: Callable[[Activation, sp.Symbol], Prose] | None = None
 
     @property
     def is_softmax(self) -> bool:
         """Return True for softmax, whose a_j depends on every z of its layer."""
         return self.name == "softmax"
+
+    def convention(self) -> Prose:
+        """Return the convention a worked example states: prose and SymPy maths, () if none.
+
+        >>> activation("tanh", "").convention()
+        (Eq(Prime(tanh(z)), 1 - tanh(z)**2), '.')
+        """
+        return () if self.remark is None else self.remark(self, Z)
+
+
+def _eq(left: sp.Expr, right: sp.Expr) -> sp.Eq:
+    return sp.Eq(left, right, evaluate=False)
+
+
+def _defined(g: Activation, z: sp.Symbol) -> Prose:
+    """Return ``σ(z) = 1/(1 + e^{−z}), so σ′(z) = σ(z)(1 − σ(z)).``"""
+    return (_eq(g.written(z), g.meaning(z)), ", so ", _eq(Prime(g.written(z)), g.slope(z)), ".")
+
+
+def _derivative(g: Activation, z: sp.Symbol) -> Prose:
+    """Return ``tanh′(z) = 1 − tanh²(z).``"""
+    return (_eq(Prime(g.written(z)), g.slope(z)), ".")
+
+
+def _kink(g: Activation, z: sp.Symbol) -> Prose:
+    """Return the slope taken at the corner: ``its slope at exactly z = 0 is taken as 0``."""
+    return ("its slope at exactly ", _eq(z, 0), " is taken as ", g.slope(z).subs(z, 0), ".")
+
+
+def _corner(g: Activation, z: sp.Symbol) -> Prose:
+    """Return ``ReLU(z) = max(0, z); its slope at exactly z = 0 is taken as 0.``"""
+    return (_eq(g.written(z), g.meaning(z)), "; ", *_kink(g, z))
+
+
+def _pieces(g: Activation, z: sp.Symbol) -> Prose:
+    """Return ``LeakyReLU(z) = z for z > 0 and 0.01·z otherwise; its slope at exactly z = 0 …``."""
+    (above, positive), (below, _) = g.meaning(z).args
+    return (_eq(g.written(z), above), " for ", positive, " and ", below, " otherwise; ", *_kink(g, z))
+
+
+def _softmax_remark(g: Activation, z: sp.Symbol) -> Prose:
+    """Return ``softmax: a_j = e^{z_j} / Σᵢ e^{z_i}``, and how it is computed without overflow."""
+    i, j = sp.Symbol("i"), sp.Symbol("j")
+    z_i, z_j = sp.Symbol(f"{z}_{i}"), sp.Symbol(f"{z}_{j}")
+    share = sp.Mul(sp.exp(z_j), sp.Pow(Total(sp.exp(z_i), i), -1, evaluate=False), evaluate=False)
+    return (
+        "softmax: ",
+        _eq(sp.Symbol(f"a_{j}"), share),
+        ", computed with the largest ",
+        z,
+        " subtracted first so that ",
+        sp.exp(z),
+        " cannot overflow.",
+    )
 
 
 def _sigmoid(z: Array) -> Array:
@@ -70,8 +130,7 @@ def _leaky_relu(slope: float) -> Activation:
         slope=lambda z: _step(z, s),
         forward=lambda z: np.where(z > 0, z, slope * z),
         backward=lambda z, a: np.where(z > 0, 1.0, slope),
-        convention=f"LeakyReLU(z) = z for z > 0 and {slope:g}·z otherwise; "
-        f"its slope at exactly z = 0 is taken as {slope:g}.",
+        remark=_pieces,
     )
 
 
@@ -83,7 +142,7 @@ _FIXED: dict[str, Activation] = {
         slope=lambda z: sp.Mul(sigma(z), sp.Add(1, -sigma(z), evaluate=False), evaluate=False),
         forward=_sigmoid,
         backward=lambda z, a: a * (1.0 - a),
-        convention="σ(z) = 1/(1 + e^(−z)), so σ′(z) = σ(z)(1 − σ(z)).",
+        remark=_defined,
     ),
     "tanh": Activation(
         name="tanh",
@@ -92,7 +151,7 @@ _FIXED: dict[str, Activation] = {
         slope=lambda z: sp.Add(1, -sp.Pow(sp.tanh(z, evaluate=False), 2), evaluate=False),
         forward=np.tanh,
         backward=lambda z, a: 1.0 - a * a,
-        convention="tanh′(z) = 1 − tanh²(z).",
+        remark=_derivative,
     ),
     "relu": Activation(
         name="relu",
@@ -101,7 +160,7 @@ _FIXED: dict[str, Activation] = {
         slope=lambda z: _step(z, sp.Integer(0)),
         forward=lambda z: np.maximum(z, 0.0),
         backward=lambda z, a: np.where(z > 0, 1.0, 0.0),
-        convention="ReLU(z) = max(0, z); its slope at exactly z = 0 is taken as 0.",
+        remark=_corner,
     ),
     "identity": Activation(
         name="identity",
@@ -118,8 +177,7 @@ _FIXED: dict[str, Activation] = {
         slope=lambda z: sp.Integer(1),
         forward=_softmax,
         backward=lambda z, a: a * (1.0 - a),  # diagonal of the Jacobian, used only in checks
-        convention="softmax: a_j = e^(z_j) / Σ_i e^(z_i), computed with the largest z "
-        "subtracted first so that e^z cannot overflow.",
+        remark=_softmax_remark,
     ),
 }
 ALIASES = {"linear": "identity", "logistic": "sigmoid"}

@@ -71,7 +71,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
-    """Write every preset's worked example (md with its svg, tex, pdf) into a folder."""
+    """Write everything reports/ holds into a folder: worked examples, training reports, the handout."""
     from tracer.reports import write_reports
 
     for name in write_reports(Path(args.folder), write_output):
@@ -162,8 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_trace)
 
-    p = commands.add_parser("reports", help="write every preset's worked example into a folder")
-    p.add_argument("folder", metavar="DIR", help="e.g. reports (md, svg, tex and pdf per preset)")
+    p = commands.add_parser(
+        "reports", help="write every example report (worked examples, training, handout) into a folder"
+    )
+    p.add_argument("folder", metavar="DIR", help="e.g. reports: everything the repository's reports/ holds")
     p.set_defaults(run=cmd_reports)
 
     p = commands.add_parser("ids", help="list the quantity ids and their symbols")
@@ -209,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     from tracer.train_cli import add_parser as add_train  # here, as it imports this module
 
     add_train(commands)
+
+    from tracer.handout_cli import add_parser as add_handout  # here, as it imports this module
+
+    add_handout(commands)
 
     p = commands.add_parser("presets", help="list the built-in example networks")
     p.set_defaults(run=cmd_presets)

@@ -26,6 +26,7 @@ from tracer.document import (
     LayerSteps,
     SampleBackward,
     SampleForward,
+    Span,
     Step,
 )
 from tracer.gradient_check import checked_parameters, difference_quotients
@@ -33,6 +34,7 @@ from tracer.ids import Ref
 from tracer.losses import loss
 from tracer.matrix_form import forward_steps, matrix_steps
 from tracer.notation import Partial, notation
+from tracer.printing import shown_number
 from tracer.styles import MathStyle
 from tracer.trace import Trace
 
@@ -40,9 +42,10 @@ from tracer.trace import Trace
 class Builder:
     """Return-free helper that prints the parts of a Document in one style."""
 
-    def __init__(self, trace: Trace, style: MathStyle) -> None:
+    def __init__(self, trace: Trace, style: MathStyle, highlighted: frozenset[str] = frozenset()) -> None:
         self.trace = trace
         self.style = style
+        self.highlighted = highlighted
         self.naming = trace.naming
         self.spec = trace.spec
         self.batch = len(self.spec.samples) > 1
@@ -51,7 +54,7 @@ class Builder:
         """Return the printed step of one quantity."""
         q = self.trace[ref]
         name = symbol(ref)
-        value = sp.Float(q.value)
+        value = shown_number(q.value)
         shown = self.style.number(q.value)
         formula = q.formula
         # A formula that is one other quantity (∂C/∂b = δ, a frozen b′ = b) has nothing to substitute.
@@ -66,6 +69,7 @@ class Builder:
             value=shown,
             equation=self.style.equation(*parts),
             wide=formula is not None and sum(1 for e in sp.preorder_traversal(formula) if e.is_Symbol) > 3,
+            highlighted=q.id in self.highlighted,
         )
 
     def steps(self, refs) -> tuple[Step, ...]:
@@ -74,7 +78,7 @@ class Builder:
 
     def layer(self, l: int) -> Layer:
         """Return the facts of layer ``l`` (input = 0)."""
-        spec, naming = self.spec, self.naming
+        spec, naming, values = self.spec, self.naming, self.trace.values
         size = spec.layers[l]
         columns = spec.layers[l - 1] if l else 0
         number = naming.notation.input_layer_number + l
@@ -86,8 +90,10 @@ class Builder:
             [[symbol(Ref("W", l, j, k)) for k in range(1, columns + 1)] for j in range(1, size + 1)]
         )
         names_b = sp.ImmutableMatrix([[symbol(Ref("b", l, j))] for j in range(1, size + 1)])
-        weights = self.style.equation(shaped(W, size, columns), names_w, matrix(spec.weights[l - 1]))
-        biases = self.style.equation(shaped(b, size, 1), names_b, matrix([[v] for v in spec.biases[l - 1]]))
+        numbers_w = [[values[Ref("W", l, j, k)] for k in range(1, columns + 1)] for j in range(1, size + 1)]
+        numbers_b = [[values[Ref("b", l, j)]] for j in range(1, size + 1)]
+        weights = self.style.equation(shaped(W, size, columns), names_w, matrix(numbers_w))
+        biases = self.style.equation(shaped(b, size, 1), names_b, matrix(numbers_b))
         return Layer(
             l,
             number,
@@ -103,13 +109,15 @@ class Builder:
         )
 
 
-def compose(trace: Trace, style: MathStyle) -> Document:
+def compose(trace: Trace, style: MathStyle, highlighted: frozenset[str] = frozenset()) -> Document:
     """Return the worked example of ``trace`` with every maths string printed in ``style``.
 
     ``compose(trace(load_spec("mazur")), LatexStyle(printer))`` gives a document whose forward pass
     starts with ``\\mathrm{net}_{h1} = w_{1} \\cdot i_{1} + w_{2} \\cdot i_{2} + b_{h1} = …``.
+    The steps whose canonical ids are in ``highlighted`` (a handout's asked values) are marked
+    ``Step.highlighted``. A trace with exact values (:mod:`tracer.exact`) prints fractions.
     """
-    b = Builder(trace, style)
+    b = Builder(trace, style, highlighted)
     spec = trace.spec
     layers = tuple(b.layer(l) for l in range(spec.depth + 1))
     samples = tuple(_forward(b, layers, s) for s in _samples(b))
@@ -199,13 +207,13 @@ def _chain(b: Builder, ref: Ref) -> ChainRule:
                 name=style.math(name),
                 equals=style.math(symbol(quantity)) if len(parts) > 1 else None,
                 value=style.number(value),
-                equation=style.equation(*parts, sp.Float(value)),
+                equation=style.equation(*parts, shown_number(value)),
             )
         )
     names = [name for name, _ in factors]
     rule = style.equation(symbol(ref), sp.Mul(*names, evaluate=False))
     q = b.trace[ref]
-    numbers = style.equation(symbol(ref), q.substituted(b.trace.values), sp.Float(q.value))
+    numbers = style.equation(symbol(ref), q.substituted(b.trace.values), shown_number(q.value))
     return ChainRule(rule, tuple(printed), b.step(ref), numbers)
 
 
@@ -236,7 +244,7 @@ def _after(b: Builder) -> After:
     return After(
         before=b.step(before.ref),
         after=b.step(after.ref),
-        change=b.style.equation(difference, sp.Float(change)),
+        change=b.style.equation(difference, shown_number(change)),
         went_down=change < 0,
     )
 
@@ -257,7 +265,7 @@ def _check(b: Builder, ref: Ref) -> CheckedParameter:
             step=style.math(PowerOfTen(sp.Integer(q.exponent))),
             cost=style.number(q.cost),
             quotient=style.number(q.quotient),
-            error=style.number(abs(q.quotient - exact)),
+            error=style.number(abs(q.quotient - float(exact))),
         )
         for q in difference_quotients(b.spec, ref)
     )
@@ -266,21 +274,36 @@ def _check(b: Builder, ref: Ref) -> CheckedParameter:
         increment=style.math(h),
         shifted=style.math(shifted),
         quotient=style.math(quotient),
-        definition=style.equation(symbol(gradient), LimitToZero(quotient, h), sp.Float(exact)),
+        definition=style.equation(symbol(gradient), LimitToZero(quotient, h), shown_number(exact)),
         backprop=style.number(exact),
         rows=rows,
     )
 
 
+def _sentence(style: MathStyle, parts: tuple) -> tuple[Span, ...]:
+    """Return prose and SymPy maths as Spans, the maths printed in ``style``, adjacent prose joined."""
+    spans: list[Span] = []
+    for part in parts:
+        if not isinstance(part, str):
+            text, baseline = style.inline(sp.sympify(part))
+            spans.append(Span(text, True, baseline))
+        elif spans and not spans[-1].math:
+            spans[-1] = Span(spans[-1].text + part, math=False)
+        else:
+            spans.append(Span(part, math=False))
+    return tuple(spans)
+
+
 def _conventions(trace: Trace, style: MathStyle) -> Conventions:
     spec = trace.spec
-    used = dict.fromkeys(activation(name, "", spec.leaky_relu_slope).convention for name in spec.activations)
+    kinds = {g.name: g for g in (activation(name, "", spec.leaky_relu_slope) for name in spec.activations)}
     return Conventions(
-        loss=loss(spec.loss).summary,
-        activations=tuple(text for text in used if text),
+        loss=_sentence(style, loss(spec.loss).summary()),
+        activations=tuple(_sentence(style, g.convention()) for g in kinds.values() if g.remark),
         biases_frozen=not spec.update_biases,
         decimals=style.printer.decimals,
         notation=spec.notation,
         notation_source=notation(spec.notation).source,
         samples=len(spec.samples),
+        exact=trace.exact,
     )

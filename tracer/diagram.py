@@ -19,6 +19,7 @@ import sympy as sp
 from tracer.derive import symbol
 from tracer.display import Equals
 from tracer.ids import Ref
+from tracer.printing import shown_number
 from tracer.trace import Trace
 
 COLUMN = 300.0  # distance between layers
@@ -97,7 +98,7 @@ def diagram(trace: Trace, label: Label) -> Diagram:
         return TOP + RADIUS + (tallest - layers[l]) * ROW / 2 + (j - 1) * ROW
 
     def value(ref: Ref) -> str:
-        return label(Equals(symbol(ref), sp.Float(trace.values[ref])))
+        return label(Equals(symbol(ref), shown_number(trace.values[ref])))
 
     columns = tuple(
         Column(x[l], role(l, L), None if l == 0 else spec.activations[l - 1], layers[l]) for l in range(L + 1)
@@ -143,7 +144,7 @@ def text_drawing(trace: Trace, label: Label) -> tuple[str, ...]:
         sources = [label(symbol(Ref("a", l - 1, k))) for k in range(1, spec.layers[l - 1] + 1)]
         weights = [
             [
-                label(Equals(symbol(Ref("W", l, j, k)), sp.Float(trace.values[Ref("W", l, j, k)])))
+                label(Equals(symbol(Ref("W", l, j, k)), shown_number(trace.values[Ref("W", l, j, k)])))
                 for k in range(1, len(sources) + 1)
             ]
             for j in range(1, spec.layers[l] + 1)
@@ -152,7 +153,7 @@ def text_drawing(trace: Trace, label: Label) -> tuple[str, ...]:
         weight_width = max(len(w) for row in weights for w in row)
         for j, row in enumerate(weights, start=1):
             target = label(symbol(Ref("a", l, j)))
-            bias = label(Equals(symbol(Ref("b", l, j)), sp.Float(trace.values[Ref("b", l, j)])))
+            bias = label(Equals(symbol(Ref("b", l, j)), shown_number(trace.values[Ref("b", l, j)])))
             for k, (source, weight) in enumerate(zip(sources, row, strict=True), start=1):
                 start = f"{source:<{source_width}} ── {weight:<{weight_width}} ──"
                 if k == len(sources):

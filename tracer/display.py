@@ -17,6 +17,8 @@ import sympy as sp
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
+from tracer.printing import shown_number
+
 
 def _join(printer, parts: tuple, separator: str) -> prettyForm:
     """Return pictures side by side on one baseline, ``separator`` between them."""
@@ -174,6 +176,31 @@ class LimitToZero(sp.Expr):
         return prettyForm(*stringPict.next(head, " ", printer._print(body)))
 
 
+class Total(sp.Expr):
+    """``Σⱼ x``: a sum over an index whose range the reader knows (the outputs, the neurons).
+
+    A sum or a negative term is put in parentheses, so ``Σⱼ (−yⱼ ln aⱼ)`` does not read as a
+    subtraction; in Unicode the index is written under the Σ.
+    """
+
+    is_commutative = True
+
+    def _latex(self, printer) -> str:
+        body, index = self.args
+        text = printer._print(body)
+        if body.is_Add or body.could_extract_minus_sign():
+            text = rf"\left({text}\right)"
+        return rf"\sum_{{{printer._print(index)}}} {text}"
+
+    def _pretty(self, printer) -> prettyForm:
+        body, index = self.args
+        form = printer._print(body)
+        if body.is_Add or body.could_extract_minus_sign():
+            form = prettyForm(*form.parens())
+        head = stringPict(*stringPict("Σ").below(printer._print(index)))
+        return prettyForm(*stringPict.next(head, " ", form))
+
+
 class PowerOfTen(sp.Expr):
     """``10⁻³``: an exact power of ten, written as one (``PowerOfTen(-3)``)."""
 
@@ -190,9 +217,9 @@ def shaped(expr: sp.Expr, rows: int, cols: int) -> Shaped:
 
 
 def matrix(rows: list[list[float]]) -> sp.ImmutableMatrix:
-    """Return a matrix of numbers that prints in the document's number format.
+    """Return a matrix of numbers that prints in the document's number format (Rationals as fractions).
 
     >>> matrix([[0.15, 0.2]]).shape
     (1, 2)
     """
-    return sp.ImmutableMatrix([[sp.Float(v) for v in row] for row in rows])
+    return sp.ImmutableMatrix([[shown_number(v) for v in row] for row in rows])

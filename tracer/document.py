@@ -23,7 +23,8 @@ class Step(NamedTuple):
     ``formula`` is None for a given number; ``substituted`` is None when it would only repeat
     ``value`` (``∂C/∂b = δ = 0.138``). ``equation`` is the whole chain laid out by the style.
     ``wide`` says that the formula names quantities more than three times, so that a page layout
-    should put the numbers on a line of their own.
+    should put the numbers on a line of their own. ``highlighted`` marks a value a handout asked
+    for, which its answer key shows boxed.
     """
 
     id: str
@@ -34,6 +35,7 @@ class Step(NamedTuple):
     value: str
     equation: str
     wide: bool
+    highlighted: bool = False
 
 
 class Factor(NamedTuple):
@@ -167,16 +169,34 @@ class CheckedParameter(NamedTuple):
     rows: tuple[CheckRow, ...]
 
 
-class Conventions(NamedTuple):
-    """Return-free list of what a reader must know to redo the numbers by hand."""
+class Span(NamedTuple):
+    """Return-free piece of a sentence: prose (``math`` False, for the template to escape) or maths
+    printed in the document's style.
 
-    loss: str
-    activations: tuple[str, ...]
+    ``baseline`` is the row of a Unicode picture that the words beside it sit on (0 for LaTeX).
+    """
+
+    text: str
+    math: bool
+    baseline: int = 0
+
+
+class Conventions(NamedTuple):
+    """Return-free list of what a reader must know to redo the numbers by hand.
+
+    ``loss`` and each of ``activations`` is a sentence of Spans, prose and maths in turn.
+    ``exact`` says that every value is an exact fraction (a hand-friendly handout); ``decimals``
+    then applies only to the gradient check's difference quotients.
+    """
+
+    loss: tuple[Span, ...]
+    activations: tuple[tuple[Span, ...], ...]
     biases_frozen: bool
     decimals: int
     notation: str
     notation_source: str
     samples: int
+    exact: bool = False
 
 
 class Document(NamedTuple):

@@ -13,10 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from tracer.display import Total
 from tracer.errors import SpecError, nearest
 
 Array = np.ndarray
 Expr = sp.Expr
+# The symbols of a loss's summary: the cost (printed in the reader's notation), output j of m.
+COST, J, M = sp.Symbol("C"), sp.Symbol("j"), sp.Symbol("m")
+Y_J, A_J = sp.Symbol("y_j"), sp.Symbol("a_j")
 
 
 def _neg(e: Expr) -> Expr:
@@ -61,7 +65,8 @@ class Loss:
     """Strategy object for a loss: ``term(y, a, m)`` is C_j, ``slope(y, a, m)`` is ∂C/∂a_j.
 
     m is the number of outputs. ``value``/``gradient`` are the NumPy versions over a whole
-    output vector. ``summary`` is the per-sample formula in words for the document.
+    output vector. ``words`` names the loss and ``aside`` (prose and SymPy maths) follows its
+    formula in :meth:`summary`.
     """
 
     name: str
@@ -69,10 +74,20 @@ class Loss:
     slope: Callable[[Expr, Expr, int], Expr]
     value: Callable[[Array, Array], Array]
     gradient: Callable[[Array, Array], Array]
-    summary: str
+    words: str
+    aside: tuple = ()
     uses_log: bool = False
     term_meaning: Callable[[Expr, Expr, int], Expr] | None = None  # when term is not plain maths
     slope_meaning: Callable[[Expr, Expr, int], Expr] | None = None
+
+    def summary(self) -> tuple:
+        """Return the per-sample cost as prose and SymPy maths, C = Σⱼ C_j from ``term``.
+
+        >>> loss("cross_entropy").summary()
+        ('cross-entropy ', Eq(C, Total(-y_j*log(a_j), j)), ' per sample', '.')
+        """
+        total = sp.Eq(COST, Total(self.term(Y_J, A_J, M), J), evaluate=False)
+        return (f"{self.words} ", total, " per sample", *self.aside, ".")
 
 
 LOSSES: dict[str, Loss] = {
@@ -82,7 +97,8 @@ LOSSES: dict[str, Loss] = {
         slope=lambda y, a, m: sp.Add(a, _neg(y), evaluate=False),
         value=lambda y, a: 0.5 * (y - a) ** 2,
         gradient=lambda y, a: a - y,
-        summary="quadratic cost C = ½‖y − a‖² per sample, averaged over the samples",
+        words="quadratic cost",
+        aside=(", averaged over the samples",),
     ),
     "sse": Loss(
         name="sse",
@@ -90,15 +106,17 @@ LOSSES: dict[str, Loss] = {
         slope=lambda y, a, m: _times(sp.Integer(2), sp.Add(a, _neg(y), evaluate=False)),
         value=lambda y, a: (a - y) ** 2,
         gradient=lambda y, a: 2.0 * (a - y),
-        summary="squared error C = ‖a − y‖² per sample (the lecture's C₀ = (aᴸ − y)²)",
+        words="squared error",
+        aside=(" (the lecture's ", sp.Symbol("C_0"), ")"),
     ),
     "mse": Loss(
         name="mse",
-        term=lambda y, a, m: _times(sp.Rational(1, m), sp.Pow(_diff(y, a), 2, evaluate=False)),
-        slope=lambda y, a, m: _times(sp.Rational(2, m), sp.Add(a, _neg(y), evaluate=False)),
+        term=lambda y, a, m: _times(sp.S.One / m, sp.Pow(_diff(y, a), 2, evaluate=False)),
+        slope=lambda y, a, m: _times(sp.Integer(2) / m, sp.Add(a, _neg(y), evaluate=False)),
         value=lambda y, a: (y - a) ** 2 / y.shape[-1],
         gradient=lambda y, a: 2.0 * (a - y) / y.shape[-1],
-        summary="mean squared error C = (1/m)‖y − a‖² over the m outputs, per sample",
+        words="mean squared error",
+        aside=(", the mean over the ", M, " outputs"),
     ),
     "cross_entropy": Loss(
         name="cross_entropy",
@@ -106,7 +124,7 @@ LOSSES: dict[str, Loss] = {
         slope=lambda y, a, m: _neg(sp.Mul(y, sp.Pow(a, -1, evaluate=False), evaluate=False)),
         value=lambda y, a: -_times_log(y, a),
         gradient=lambda y, a: -_ratio(y, a),
-        summary="cross-entropy C = −Σ_j y_j ln a_j per sample",
+        words="cross-entropy",
         uses_log=True,
         term_meaning=lambda y, a, m: -_recomputed(y, sp.log(a)),
         slope_meaning=lambda y, a, m: -_recomputed(y, 1 / a),
@@ -127,7 +145,7 @@ LOSSES: dict[str, Loss] = {
         ),
         value=lambda y, a: -(_times_log(y, a) + _times_log(1.0 - y, 1.0 - a)),
         gradient=lambda y, a: -_ratio(y, a) + _ratio(1.0 - y, 1.0 - a),
-        summary="binary cross-entropy C = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)] per sample",
+        words="binary cross-entropy",
         uses_log=True,
         term_meaning=lambda y, a, m: -_recomputed(y, sp.log(a)) - _recomputed(1 - y, sp.log(1 - a)),
         slope_meaning=lambda y, a, m: -_recomputed(y, 1 / a) + _recomputed(1 - y, 1 / (1 - a)),

@@ -47,6 +47,12 @@ def _vector(numbers: list[float]) -> sp.ImmutableMatrix:
     return matrix([[v] for v in numbers])
 
 
+def _weights(trace: Trace, l: int) -> list[list[float]]:
+    """Return the traced weight matrix Wˡ as rows (exact Rationals in an exact trace)."""
+    rows, cols = trace.spec.layers[l], trace.spec.layers[l - 1]
+    return [[trace.values[Ref("W", l, j, k)] for k in range(1, cols + 1)] for j in range(1, rows + 1)]
+
+
 def forward_steps(trace: Trace, style: MathStyle, l: int, s: int | None) -> tuple[MatrixStep, ...]:
     """Return zˡ = wˡ aˡ⁻¹ + bˡ and aˡ = g(zˡ) for layer ``l`` of sample ``s`` in matrix form.
 
@@ -59,8 +65,8 @@ def forward_steps(trace: Trace, style: MathStyle, l: int, s: int | None) -> tupl
     g = activation(spec.activations[l - 1], "", spec.leaky_relu_slope)
     written = sp.Function("softmax")(z) if g.is_softmax else g.written(z)
     weighted = Plus(
-        Product(matrix(spec.weights[l - 1]), _vector(_column(trace, "a", l - 1, m, s))),
-        _vector(list(spec.biases[l - 1])),
+        Product(matrix(_weights(trace, l)), _vector(_column(trace, "a", l - 1, m, s))),
+        _vector(_column(trace, "b", l, n, None)),
     )
     shapes = (shaped(z, n, 1), Plus(Product(shaped(W, n, m), shaped(previous, m, 1)), shaped(b, n, 1)))
     return (
@@ -89,8 +95,10 @@ def matrix_steps(trace: Trace, style: MathStyle, l: int, s: int | None) -> tuple
     steps = []
     if l < spec.depth:
         after = spec.layers[l + 1]
-        W = np.array(spec.weights[l], dtype=float)
-        back = W.T @ np.array(_column(trace, "delta", l + 1, after, s))
+        # Object arrays keep exact Rationals exact; floats multiply in float64 as before.
+        kind = object if trace.exact else float
+        W = np.array(_weights(trace, l + 1), dtype=kind)
+        back = W.T @ np.array(_column(trace, "delta", l + 1, after, s), dtype=kind)
         slope = column("da/dz", l, n)
         W_next, delta_next = naming.vector("W", l + 1), naming.vector("delta", l + 1, s)
         shapes = (

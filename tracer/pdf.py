@@ -1,7 +1,8 @@
 """LaTeX to PDF with the TeX engine on PATH, in a temporary folder, reproducibly.
 
 The same LaTeX gives the same PDF bytes: ``SOURCE_DATE_EPOCH=0`` and ``FORCE_SOURCE_DATE=1`` fix
-the dates pdfTeX writes, and the document itself sets an empty trailer ID.
+the dates pdfTeX writes, and the document itself sets an empty trailer ID. Files the document
+reads (the pictures of a training report) are written beside it in the same folder.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from tracer.errors import SpecError
@@ -32,16 +34,17 @@ def engine() -> list[str] | None:
     return None
 
 
-def compile_latex(source: str) -> bytes:
+def compile_latex(source: str, files: Mapping[str, bytes] | None = None) -> bytes:
     """Return the PDF of a standalone LaTeX document; SpecError if no engine or if TeX fails.
 
+    ``files`` are put beside it by name, e.g. ``{"xor-loss.pdf": …}`` for ``\\includegraphics``.
     TeX's first error line is in the message, e.g. ``! Undefined control sequence.``.
     """
-    return compile_with_log(source)[0]
+    return compile_with_log(source, files)[0]
 
 
-def compile_with_log(source: str) -> tuple[bytes, str]:
-    """Return the PDF of a standalone LaTeX document and TeX's log, which lists any warnings."""
+def compile_with_log(source: str, files: Mapping[str, bytes] | None = None) -> tuple[bytes, str]:
+    """Return the PDF of a standalone LaTeX document (with ``files`` beside it) and TeX's log."""
     command = engine()
     if command is None:
         raise SpecError("--format pdf", INSTALL)
@@ -49,6 +52,8 @@ def compile_with_log(source: str) -> tuple[bytes, str]:
     with tempfile.TemporaryDirectory(prefix="tracer-pdf-") as folder:
         work = Path(folder)
         (work / f"{JOB}.tex").write_text(source, encoding="utf-8")
+        for name, data in (files or {}).items():
+            (work / Path(name).name).write_bytes(data)
         run = subprocess.run(
             command, cwd=work, env=environment, capture_output=True, stdin=subprocess.DEVNULL, timeout=300
         )

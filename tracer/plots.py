@@ -1,11 +1,10 @@
 """Pictures of a Training, drawn with matplotlib: the loss curves and the descent on the cost surface.
 
-matplotlib, a well-kept plotting library, writes PNG and SVG (and PGF for LaTeX, given a TeX
-engine) from one figure, so no drawing is written by hand here. No pyplot: each figure is a
-plain ``Figure`` on an Agg canvas, so nothing global changes. Files are byte-for-byte
-repeatable: the SVG ids come from a fixed hash salt, and neither format records a date or the
-software version. Symbols in labels come from :class:`tracer.printing.MathPrinter`, in the
-spec's notation.
+matplotlib, a well-kept plotting library, writes PNG, SVG and PDF (for the LaTeX report) from one
+figure, so no drawing is written by hand here. No pyplot: each figure is a plain ``Figure`` on
+an Agg canvas, so nothing global changes. Files are byte-for-byte repeatable: the SVG ids come
+from a fixed hash salt, and no format records a date or the software version. Symbols in labels
+come from :class:`tracer.printing.MathPrinter`, in the spec's notation.
 """
 
 from __future__ import annotations
@@ -26,14 +25,18 @@ from tracer.landscape import Landscape, Path
 from tracer.printing import MathPrinter, format_number
 from tracer.train import Training
 
-FORMATS = ("png", "svg")
+FORMATS = ("png", "svg", "pdf")
 SETTINGS = {
     "svg.hashsalt": "tracer",  # the same ids in every SVG written for the same picture
     "svg.fonttype": "path",  # glyphs as outlines: the file looks the same in every viewer
     "font.size": 10,
     "axes.titlesize": 11,
 }
-METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
+}
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 LEVELS = 16  # bands of the contour map
 MARKED_STEPS = 40  # a path shows a dot for each of its first steps, then a line
@@ -158,18 +161,20 @@ def _contours(figure: Figure, ax: Axes, axes: tuple, costs: np.ndarray, cost: st
 
 
 def image(figure: Figure, kind: str) -> bytes:
-    """Return a figure as PNG or SVG bytes, identical for identical figures."""
+    """Return a figure as PNG, SVG or PDF bytes, identical for identical figures."""
     buffer = io.BytesIO()
     with matplotlib.rc_context(SETTINGS):
         figure.savefig(buffer, format=kind, dpi=150, metadata=METADATA[kind])
     return buffer.getvalue()
 
 
-def pictures(training: Training, printer: MathPrinter) -> dict[str, bytes]:
-    """Return every picture of a training as files: ``{"loss.png": …, "descent.svg": …}``."""
+def pictures(
+    training: Training, printer: MathPrinter, kinds: tuple[str, ...] = ("png", "svg")
+) -> dict[str, bytes]:
+    """Return every picture of a training in each of ``kinds``: ``{"loss.png": …, "descent.svg": …}``."""
     result = {}
     for name, draw in (("loss", loss_figure), ("descent", descent_figure)):
         figure = draw(training, printer)
-        for kind in FORMATS:
+        for kind in kinds:
             result[f"{name}.{kind}"] = image(figure, kind)
     return result

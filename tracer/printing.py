@@ -51,30 +51,62 @@ class Shown(sp.UnevaluatedExpr):
     is_commutative = True
 
 
+class Negated(Shown):
+    """A negative number after a minus sign, in parentheses: ``0.5 − (−1.25)``, not ``0.5 − −1.25``."""
+
+    def _latex(self, printer) -> str:
+        return rf"\left({printer._print(self.args[0])}\right)"
+
+    def _pretty(self, printer) -> prettyForm:
+        return prettyForm(*printer._print(self.args[0]).parens())
+
+
+def shown_number(value: float | sp.Rational) -> sp.Expr:
+    """Return a value as a document shows it: a float in the number format, an exact Rational as a fraction.
+
+    Exact values come from :mod:`tracer.exact` (a hand-friendly handout); a Rational is kept
+    apart like a number in a formula, so that it prints ``3/8``, not a multiplied-out product.
+
+    >>> shown_number(0.25), shown_number(sp.Rational(3, 8))
+    (0.250000000000000, 3/8)
+    """
+    return Shown(value) if isinstance(value, sp.Rational) else sp.Float(value)
+
+
 def with_numbers(formula: sp.Expr, values: Mapping[Ref, float], aliases: tuple = ()) -> sp.Expr:
     """Return ``formula`` with every quantity replaced by its value, keeping the formula's shape.
 
     Numbers are wrapped in ``UnevaluatedExpr`` so that nothing is multiplied out: the line reads
     ``0.15·0.05 + 0.2·0.1 + 0.35``, not ``0.3775``. A negative number keeps its minus sign in
     front where that reads naturally (``0.75 − 0.35``) and gets parentheses inside a product.
-    ``aliases`` maps sub-expressions to the quantity they stand for (σ(z) is a).
+    ``aliases`` maps sub-expressions to the quantity they stand for (σ(z) is a). Values may be
+    floats or exact SymPy Rationals, which print as fractions (``1/2·3/8``).
     """
     alias = dict(aliases)
 
-    def number(value: float, inside_product: bool) -> sp.Expr:
+    def number(value: float | sp.Rational, inside_product: bool, negated: bool) -> sp.Expr:
+        exact = isinstance(value, sp.Rational)
+        shown = value if exact else sp.Float(value)
+        if value < 0 and negated:
+            return Negated(shown)
         if value < 0 and not inside_product:
-            return sp.Mul(-1, Shown(sp.Float(-value)), evaluate=False)
-        return Shown(sp.Float(value))
+            return sp.Mul(-1, Shown(-shown), evaluate=False)
+        return Shown(shown)
 
-    def walk(expr: sp.Expr, inside_product: bool) -> sp.Expr:
+    def walk(expr: sp.Expr, inside_product: bool, negated: bool = False) -> sp.Expr:
         if expr in alias:
-            return number(values[alias[expr]], inside_product)
+            return number(values[alias[expr]], inside_product, negated)
         if expr.is_Symbol:
-            return number(values[parse(expr.name)], inside_product)
+            return number(values[parse(expr.name)], inside_product, negated)
         if not expr.args:
             return expr
         if expr.is_Mul:
-            args = [walk(arg, (i > 0 or inside_product) and arg != -1) for i, arg in enumerate(expr.args)]
+            # −x alone is Mul(−1, x): a negative x then needs parentheses, −(−1.25).
+            negation = len(expr.args) == 2 and expr.args[0] == -1
+            args = [
+                walk(arg, (i > 0 or inside_product) and arg != -1, negation and i == 1)
+                for i, arg in enumerate(expr.args)
+            ]
         elif expr.is_Pow:
             args = [walk(expr.base, True), expr.exp]
         elif expr.is_Add:
@@ -206,6 +238,12 @@ class MathPrinter:
     def pretty(self, expr: sp.Expr) -> str:
         """Return the Unicode picture of an expression; fractions take several lines."""
         return self._pretty.doprint(expr)
+
+    def picture(self, expr: sp.Expr) -> tuple[str, int]:
+        """Return the Unicode picture of an expression and its baseline: the row (from 0 at the
+        top) that text beside it sits on, e.g. the bar of a fraction."""
+        form = self._pretty._print(expr)
+        return form.render(wrap_line=False), form.baseline
 
     def text(self, expr: sp.Expr) -> str:
         """Return one-line Unicode, e.g. ``w³₁₂`` or ``∂C/∂w³₁₂`` for a symbol."""

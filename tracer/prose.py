@@ -113,6 +113,15 @@ def tex_escape(text: str) -> str:
     return "".join(out)
 
 
+def tex_code(text: str) -> str:
+    """Return a command or an id for ``\\texttt``: escaped, each hyphen kept apart (``--`` is no dash).
+
+    >>> print(tex_code("tracer handout mazur --seed 4 #1"))
+    tracer handout mazur -{}-{}seed 4 \\#1
+    """
+    return tex_escape(text).replace("-", "-{}")
+
+
 def markdown_escape(text: str) -> str:
     """Return prose with the characters Markdown would read as markup escaped.
 

@@ -3,7 +3,8 @@
 The worked-example documents are Jinja templates (``templates/<kind>/``, their context described
 in ``templates/README.md``) filled with a :class:`tracer.document.Document` printed in the right
 style. There is one Jinja environment per kind of output, each with its filters registered by
-name: ``md`` and ``tex`` escape prose, ``paint`` colours terminal text.
+name: ``md`` and ``tex`` escape prose, ``paint`` colours terminal text, ``sentence`` sets prose
+and maths pictures in the terminal's lines.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from tracer.derive import symbol
 from tracer.diagram import diagram
 from tracer.document import Document
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
-from tracer.prose import markdown_escape, tex_escape
-from tracer.styles import LatexStyle, PrettyStyle
-from tracer.templating import new_environment
+from tracer.prose import markdown_escape, tex_code, tex_escape
+from tracer.styles import LatexStyle, PrettyStyle, typeset
+from tracer.templating import LATEX_SYNTAX, new_environment
 from tracer.trace import Trace
 
 # ANSI styles of the terminal document; NO_COLOR or a pipe turns them off.
@@ -60,21 +61,20 @@ def environment(kind: str) -> jinja2.Environment:
     LaTeX templates use ``<< >>`` and ``<% %>`` so that TeX's braces need no escaping; only the
     SVG environment escapes (XML) automatically.
     """
-    options: dict = {}
-    if kind == "tex":
-        options = {
-            "block_start_string": "<%",
-            "block_end_string": "%>",
-            "variable_start_string": "<<",
-            "variable_end_string": ">>",
-            "comment_start_string": "<#",
-            "comment_end_string": "#>",
-        }
+    options = LATEX_SYNTAX if kind == "tex" else {}
     env = new_environment(cache_compiled=True, autoescape=kind == "svg", **options)
     env.filters["md"] = markdown_escape
     env.filters["tex"] = tex_escape
+    env.filters["code"] = tex_code
     env.filters["paint"] = _paint
+    env.filters["sentence"] = _sentence
     return env
+
+
+@jinja2.pass_context
+def _sentence(context: jinja2.runtime.Context, spans: tuple, lead: str = "") -> str:
+    """Return a sentence of prose and Unicode pictures wrapped to the context's ``width``, ``lead`` first."""
+    return typeset(spans, context["width"], lead)
 
 
 @jinja2.pass_context
@@ -85,10 +85,18 @@ def _paint(context: jinja2.runtime.Context, text: str, style: str) -> str:
     return f"\033[{COLOURS[style]}m{text}\033[0m"
 
 
-def document(trace: Trace, decimals: int = DEFAULT_DECIMALS, markdown: bool = False) -> Document:
-    """Return the LaTeX-style view model of ``trace`` (for Markdown, matrix rows end their lines)."""
+def document(
+    trace: Trace,
+    decimals: int = DEFAULT_DECIMALS,
+    markdown: bool = False,
+    highlighted: frozenset[str] = frozenset(),
+) -> Document:
+    """Return the LaTeX-style view model of ``trace`` (for Markdown, matrix rows end their lines).
+
+    Steps whose canonical ids are in ``highlighted`` are marked for the templates to box.
+    """
     printer = MathPrinter(trace.naming, decimals, row_break="\\\\\n" if markdown else "\\\\")
-    return compose(trace, LatexStyle(printer))
+    return compose(trace, LatexStyle(printer), highlighted)
 
 
 def render_markdown(trace: Trace, decimals: int = DEFAULT_DECIMALS, svg: str | None = None) -> str:

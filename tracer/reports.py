@@ -1,8 +1,13 @@
-"""The worked examples of every preset, as kept in the repository's ``reports/`` folder.
+"""Everything in the repository's ``reports/`` folder, written by one command: ``tracer reports reports``.
 
-``tracer reports reports`` (or ``python3 -m tracer.reports reports``) writes, for each preset,
-``NAME.md`` with ``NAME.svg`` beside it, ``NAME.tex`` and ``NAME.pdf``; a test fails when the
-folder is stale.
+Each writer in :data:`WRITERS` returns its files by path under the folder:
+
+* every preset's worked example: ``NAME.md`` with ``NAME.svg`` beside it, ``NAME.tex``, ``NAME.pdf``;
+* the training reports of :data:`TRAININGS` (``tracer train``): ``NAME.md`` with its pictures as
+  PNG and SVG, ``NAME.tex`` with them as PDF, and ``NAME.pdf``;
+* an example handout in ``handout/`` (:data:`HANDOUT`).
+
+``tests/test_reports.py`` fails when a file is stale, missing, or in the folder without a writer.
 """
 
 from __future__ import annotations
@@ -11,11 +16,15 @@ import sys
 from pathlib import Path
 
 from tracer.errors import SpecError
+from tracer.handout import Request, make_handout
+from tracer.handout_render import combined_sources, compiled, handout_files, view
 from tracer.pdf import compile_latex
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.render import render_latex, render_markdown, render_svg
 from tracer.spec import load_spec, preset_names
 from tracer.trace import trace
+from tracer.train import train
+from tracer.train_render import report_files as training_files
 
 
 def report_files(name: str, decimals: int = DEFAULT_DECIMALS, pdf: bool = True) -> dict[str, str | bytes]:
@@ -32,13 +41,68 @@ def report_files(name: str, decimals: int = DEFAULT_DECIMALS, pdf: bool = True) 
     return files
 
 
+def preset_report_files(pdf: bool = True) -> dict[str, str | bytes]:
+    """Return the worked example of every preset, e.g. ``{"mazur.md": …, "mazur.pdf": …, "xor.md": …}``.
+
+    Without ``pdf`` the files that need a TeX engine are left out (so for every writer).
+    """
+    return {file: data for name in preset_names() for file, data in report_files(name, pdf=pdf).items()}
+
+
+# Training reports: name, preset, steps, learning rates. ``train-xor`` compares four rates on
+# ``xor``; ``descent-basins`` is the foggy mountain of ``basins``, a local minimum and the rate
+# that jumps out of it.
+TRAININGS = (
+    ("train-xor", "xor", 5000, (0.5, 2.0, 20.0, 500.0)),
+    ("descent-basins", "basins", 100, (1.0, 10.0, 30.0)),
+)
+
+
+def training_report_files(pdf: bool = True) -> dict[str, str | bytes]:
+    """Return the training reports of :data:`TRAININGS` in Markdown, LaTeX and PDF, with their pictures.
+
+    Each names the worked example of its step 1, ``PRESET.md``/``PRESET.pdf`` beside it.
+    """
+    kinds = ("md", "tex", "pdf") if pdf else ("md", "tex")
+    files: dict[str, str | bytes] = {}
+    for name, preset, steps, rates in TRAININGS:
+        training = train(load_spec(preset), steps, rates, source=preset)
+        files.update(training_files(training, name, kinds, worked=preset))
+    return files
+
+
+# The example handout in reports/handout/: three variants of Mazur's network, seed 1.
+HANDOUT = Request("mazur", count=3, seed=1)
+
+
+def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
+    """Return the example handout's files by path under ``reports/``, e.g. ``handout/README.md``.
+
+    Markdown sheets and keys (each with its SVG), answers and spec files, and the combined
+    exercises and keys again as PDF.
+    """
+    handout = make_handout(load_spec(HANDOUT.source), HANDOUT)
+    files = handout_files(handout)
+    if pdf:
+        files.update(compiled(combined_sources(view(handout, "pdf"))))
+    return {f"handout/{name}": content for name, content in sorted(files.items())}
+
+
+# Every writer of reports/: each returns its files by path under the folder.
+WRITERS = (preset_report_files, training_report_files, handout_report_files)
+
+
 def write_reports(folder: Path, write) -> list[str]:
-    """Write every preset's report files into ``folder`` with ``write(content, path)``; return the names."""
+    """Write the files of every writer in :data:`WRITERS` into ``folder``; return their paths.
+
+    ``write(content, path)`` writes one file (``tracer.cli.write_output``).
+    """
     if not folder.is_dir():
         raise SpecError("reports", f"folder {str(folder)!r} does not exist; create it first")
     written = []
-    for name in preset_names():
-        for file, content in report_files(name).items():
+    for writer in WRITERS:
+        for file, content in writer().items():
+            (folder / file).parent.mkdir(exist_ok=True)
             write(content, str(folder / file))
             written.append(file)
     return written

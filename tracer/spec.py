@@ -21,6 +21,7 @@ import numpy as np
 from tracer.activations import activation
 from tracer.errors import SpecError, nearest
 from tracer.losses import loss as find_loss
+from tracer.randomize import Randomize, parse_ask, parse_randomize
 
 Matrix = tuple[tuple[float, ...], ...]
 NOTATIONS = ("nielsen", "ng", "mazur")
@@ -43,6 +44,8 @@ KEYS = (
     "init_range",
     "init_decimals",
     "samples",
+    "randomize",
+    "ask",
 )
 
 
@@ -89,6 +92,8 @@ class NetworkSpec:
     samples: tuple[Sample, ...]
     leaky_relu_slope: float = 0.01
     description: str = ""
+    randomize: Randomize | None = None  # how `tracer handout` draws variants (tracer.randomize)
+    ask: tuple[str, ...] = ()  # what a handout asks for: id patterns
 
     @property
     def depth(self) -> int:
@@ -116,6 +121,11 @@ class NetworkSpec:
         """Return the spec as plain data, with drawn parameters filled in (for JSON)."""
         data = asdict(self)
         data["samples"] = [{"x": list(s.x), "y": list(s.y)} for s in self.samples]
+        for key, default in (("randomize", None), ("ask", ())):
+            if getattr(self, key) == default:
+                del data[key]
+        if self.randomize is not None:
+            data["randomize"] = self.randomize.to_dict()
         return data
 
 
@@ -204,6 +214,8 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
         weights=weights,
         biases=biases,
         samples=samples,
+        randomize=parse_randomize(data.get("randomize"), loss_name, activations[-1]),
+        ask=parse_ask(data["ask"]) if "ask" in data else (),
     )
 
 

@@ -9,14 +9,16 @@ fractions and matrices on one baseline).
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Sequence
 from typing import Protocol
 
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from tracer.display import Equals
-from tracer.printing import MathPrinter
+from tracer.printing import MathPrinter, shown_number
 
 
 class MathStyle(Protocol):
@@ -30,8 +32,11 @@ class MathStyle(Protocol):
     def label(self, expr: sp.Expr) -> str:
         """Return a short one-line label (a symbol in a diagram or a table)."""
 
-    def number(self, value: float) -> str:
-        """Return a number in the document's one number format."""
+    def inline(self, expr: sp.Expr) -> tuple[str, int]:
+        """Return maths set in a sentence, and the row of it the words beside it sit on."""
+
+    def number(self, value: float | sp.Rational) -> str:
+        """Return a number in the document's one number format (an exact Rational as a fraction)."""
 
     def equation(self, *parts: sp.Expr) -> str:
         """Return the chain ``parts[0] = parts[1] = …`` laid out for this kind of document."""
@@ -54,8 +59,14 @@ class LatexStyle:
         """Return the LaTeX of ``expr`` (labels are maths too)."""
         return self.printer.latex(expr)
 
-    def number(self, value: float) -> str:
-        """Return ``value`` in the number format."""
+    def inline(self, expr: sp.Expr) -> tuple[str, int]:
+        """Return the LaTeX of ``expr`` for ``$…$`` in a sentence (its baseline is TeX's business: 0)."""
+        return self.math(expr), 0
+
+    def number(self, value: float | sp.Rational) -> str:
+        """Return ``value`` in the number format; an exact Rational as a LaTeX fraction."""
+        if isinstance(value, sp.Rational):
+            return self.math(shown_number(value))
         return self.printer.number(value)
 
     def equation(self, *parts: sp.Expr) -> str:
@@ -89,8 +100,15 @@ class PrettyStyle:
         """Return ``expr`` as one line of Unicode, e.g. ``w₅`` or ``∂Eₜₒₜₐₗ/∂w₅``."""
         return self.printer.text(expr)
 
-    def number(self, value: float) -> str:
-        """Return ``value`` in the number format."""
+    def inline(self, expr: sp.Expr) -> tuple[str, int]:
+        """Return the Unicode picture of ``expr`` and its baseline, to set among words (:func:`typeset`)."""
+        picture, baseline = self.printer.picture(expr)
+        return _trimmed(picture), baseline
+
+    def number(self, value: float | sp.Rational) -> str:
+        """Return ``value`` in the number format; an exact Rational as ``3/8``."""
+        if isinstance(value, sp.Rational):
+            return self.label(shown_number(value))
         return self.printer.number(value)
 
     def equation(self, *parts: sp.Expr) -> str:
@@ -136,3 +154,46 @@ class PrettyStyle:
 def _trimmed(picture: str) -> str:
     """Return a picture without the spaces SymPy pads its rows with on the right."""
     return "\n".join(row.rstrip() for row in picture.split("\n"))
+
+
+def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str:
+    """Return a sentence of words and Unicode pictures on shared baselines, wrapped to ``width``.
+
+    ``spans`` are :class:`tracer.document.Span`: prose, or a picture with its ``baseline`` (the
+    row the words sit on, e.g. a fraction's bar). ``lead`` (``"• "``) starts the first line,
+    later lines are indented by ``indent``. A line breaks only after a space, so punctuation
+    stays with the maths before it.
+
+    >>> from tracer.document import Span
+    >>> print(typeset([Span("so ", False), Span("1\\n─\\n2", True, 1), Span(" of it.", False)], 20, "• "))
+           1
+    • so ─ of it.
+           2
+    """
+    groups: list[list[stringPict]] = []  # runs with no space to break at
+    for text, math, baseline in [(lead, False, 0), *spans]:
+        pieces = [stringPict(text, baseline)] if math else [stringPict(t) for t in _WORDS.findall(text)]
+        for piece in pieces:
+            if groups and not _ends_in_space(groups[-1][-1]):
+                groups[-1].append(piece)
+            else:
+                groups.append([piece])
+    lines: list[list[stringPict]] = [[]]
+    for group in groups:
+        room = width - (indent if len(lines) > 1 else 0)
+        used = sum(p.width() for p in lines[-1])
+        if lines[-1] and used + sum(p.width() for p in group) > room and not group[0].s.isspace():
+            lines.append([])
+        lines[-1].extend(group)
+    rows = []
+    for i, line in enumerate(lines):
+        picture = stringPict(*stringPict.next(*line)).render(wrap_line=False) if line else ""
+        rows += [(" " * indent if i else "") + row for row in picture.split("\n")]
+    return "\n".join(row.rstrip() for row in rows)
+
+
+_WORDS = re.compile(r"\S+\s*|\s+")
+
+
+def _ends_in_space(piece: stringPict) -> bool:
+    return piece.height() == 1 and piece.s[-1:].isspace()

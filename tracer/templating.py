@@ -16,6 +16,16 @@ import jinja2
 
 import tracer
 
+# LaTeX templates use these delimiters, so that TeX's braces need no escaping.
+LATEX_SYNTAX = {
+    "block_start_string": "<%",
+    "block_end_string": "%>",
+    "variable_start_string": "<<",
+    "variable_end_string": ">>",
+    "comment_start_string": "<#",
+    "comment_end_string": "#>",
+}
+
 
 def template_folder() -> Traversable:
     """Return the templates: package ``tracer.templates`` when installed, else the repository's."""

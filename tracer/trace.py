@@ -31,7 +31,7 @@ class Quantity:
     """
 
     equation: Equation
-    value: float
+    value: float  # or an exact sp.Rational in a trace from tracer.exact
 
     @property
     def ref(self) -> Ref:
@@ -93,6 +93,11 @@ class Trace:
     @cached_property
     def _by_ref(self) -> dict[Ref, Quantity]:
         return {q.ref: q for q in self.quantities}
+
+    @cached_property
+    def exact(self) -> bool:
+        """Return True when the values are exact SymPy Rationals (:func:`tracer.exact.exact_trace`)."""
+        return isinstance(self.quantities[0].value, sp.Rational)
 
     @cached_property
     def naming(self) -> Naming:

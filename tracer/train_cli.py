@@ -13,7 +13,16 @@ from tracer.ids import parse
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.spec import load_spec
 from tracer.train import train
-from tracer.train_render import FORMATS, picture_files, render_json, render_markdown, render_term
+from tracer.train_render import (
+    FORMATS,
+    PICTURE_KINDS,
+    picture_files,
+    render_json,
+    render_latex,
+    render_markdown,
+    render_pdf,
+    render_term,
+)
 
 
 def _steps(text: str) -> int:
@@ -68,12 +77,19 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="ID[,ID]",
         help="one or two parameters to follow and draw, e.g. W[2][1][1],W[2][1][2]",
     )
-    p.add_argument("--format", choices=FORMATS, default="term", help="default: term")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="term",
+        help="term (default), md (with NAME-loss/descent.svg beside -o NAME.md), tex (with NAME-….pdf "
+        "beside -o NAME.tex), pdf (needs a TeX engine), json",
+    )
     p.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: stdout)")
     p.add_argument(
         "--plots",
         metavar="PREFIX",
-        help="write PREFIX-loss.png/.svg and PREFIX-descent.png/.svg (md with -o NAME.md: NAME-… beside it)",
+        help="write PREFIX-loss.png/.svg and PREFIX-descent.png/.svg (.pdf for tex and pdf); "
+        "md or tex with -o NAME.md/.tex: NAME-… beside it",
     )
     p.add_argument(
         "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)"
@@ -101,23 +117,29 @@ def cmd_train(args: argparse.Namespace) -> int:
         if not 1 <= len(texts) <= 2:
             raise SpecError("--watch", f"give one or two parameter ids, got {len(texts)}")
         watch = [check_parameter(spec, parse(t), t, "--watch") for t in texts]
+    if args.format == "pdf" and args.output is None and sys.stdout.isatty():
+        raise SpecError("--format pdf", "a PDF is binary: give -o FILE.pdf or redirect the output")
     progress = _progress()
     training = train(spec, args.steps, args.learning_rates, args.batch, args.seed, watch, args.spec, progress)
     if progress is not None:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     prefix = args.plots
-    if prefix is None and args.format == "md" and args.output is not None:
+    if prefix is None and args.format in ("md", "tex") and args.output is not None:
         prefix = str(Path(args.output).with_suffix(""))
     written: tuple[str, ...] = ()
+    stem, files = None, None
     if prefix is not None:
         folder, stem = Path(prefix).parent, Path(prefix).name
-        files = picture_files(training, stem, args.decimals)
+        files = picture_files(training, stem, args.decimals, PICTURE_KINDS[args.format])
         for name, data in files.items():
             write_output(data, str(folder / name))
         written = tuple(str(folder / name) for name in files)
     if args.format == "md":
-        stem = None if prefix is None else Path(prefix).name
         text = render_markdown(training, stem, args.decimals)
+    elif args.format == "tex":
+        text = render_latex(training, stem, args.decimals)
+    elif args.format == "pdf":
+        text = render_pdf(training, stem or "training", args.decimals, figures=files)
     elif args.format == "json":
         text = render_json(training, written)
     else:

@@ -1,11 +1,11 @@
-"""Outputs of a Training: terminal text, Markdown, JSON, and the picture files that go beside them.
+"""Outputs of a Training: terminal text, Markdown, LaTeX, PDF, JSON, and the picture files beside them.
 
-One small Jinja environment over ``templates/train/`` (the context of each template is described
-in ``templates/train/README.md``), its filters registered by name; one function per output.
-Numbers go through :func:`tracer.printing.format_number`, symbols through
+Two small Jinja environments over ``templates/train/`` (the context of each template is described
+in ``templates/train/README.md``), their filters registered by name; one function per output.
+The LaTeX report uses the worked examples' ``<< >>``/``<% %>`` delimiters and includes its
+pictures as PDF files written by matplotlib; :mod:`tracer.pdf` compiles it with them beside it.
+Numbers go through :func:`tracer.printing.format_number`, symbols and formulas through
 :class:`tracer.printing.MathPrinter` in the spec's notation. The templates compute nothing.
-LaTeX/PDF can be added as one more template and one more function: the model and the pictures
-(matplotlib also writes PGF) are the same.
 """
 
 from __future__ import annotations
@@ -16,17 +16,30 @@ import shlex
 from functools import cache
 
 import jinja2
+import sympy as sp
 
 from tracer.derive import symbol
+from tracer.display import Product, Total
 from tracer.ids import Ref
-from tracer.notation import notation
+from tracer.notation import Partial, notation
+from tracer.pdf import compile_latex
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter, format_number
-from tracer.templating import new_environment
+from tracer.prose import tex_code, tex_escape
+from tracer.templating import LATEX_SYNTAX, new_environment
 from tracer.textchart import text_chart
 from tracer.train import Run, Training
 
-FORMATS = ("term", "md", "json")
+FORMATS = ("term", "md", "tex", "pdf", "json")
 PICTURES = ("loss", "descent")
+LONG = 16  # a number with more characters may break across lines in the LaTeX report
+# The picture files of each format: the LaTeX includes PDF pictures, the others show PNG/SVG.
+PICTURE_KINDS = {
+    "term": ("png", "svg"),
+    "md": ("png", "svg"),
+    "json": ("png", "svg"),
+    "tex": ("pdf",),
+    "pdf": ("pdf",),
+}
 
 
 @cache
@@ -43,6 +56,39 @@ def environment() -> jinja2.Environment:
     env.filters["parameter_table"] = _parameter_table
     env.filters["prediction_table"] = _prediction_table
     return env
+
+
+@cache
+def latex_environment() -> jinja2.Environment:
+    """Return the Jinja environment of the LaTeX report: the worked examples' LaTeX delimiters,
+    ``tex`` escaping prose, ``code`` a command, and ``num`` and ``vector`` numbers as LaTeX maths."""
+    env = new_environment(**LATEX_SYNTAX)
+    env.filters["tex"] = tex_escape
+    env.filters["code"] = tex_code
+    env.filters["num"] = _latex_num
+    env.filters["vector"] = _latex_vector
+    return env
+
+
+@jinja2.pass_context
+def _latex_num(context: jinja2.runtime.Context, value: float) -> str:
+    """Return a number as LaTeX maths, ``$-0.6$``; not a number, or infinity, as escaped text.
+
+    A run that blows up has numbers of a hundred digits: those may break after every tenth.
+    """
+    text = _num(context, value)
+    if not math.isfinite(value):
+        return tex_escape(text)
+    if len(text) > LONG:
+        text = r"\allowbreak ".join(text[i : i + 10] for i in range(0, len(text), 10))
+    return f"${text}$"
+
+
+@jinja2.pass_context
+def _latex_vector(context: jinja2.runtime.Context, values: tuple[float, ...]) -> str:
+    """Return one number as :func:`_latex_num` does, several as ``($0$, $1$)``."""
+    shown = [_latex_num(context, v) for v in values]
+    return shown[0] if len(shown) == 1 else "(" + ", ".join(shown) + ")"
 
 
 @jinja2.pass_context
@@ -105,9 +151,25 @@ def command_line(training: Training) -> str:
     return " ".join(shlex.quote(word) for word in words)
 
 
-def _context(training: Training, decimals: int, markdown: bool) -> dict:
-    symbols = _Symbols(training, decimals, markdown)
-    return {
+def averaged_cost() -> sp.Eq:
+    """Return the lecture's averaged cost C = 1/n Σₓ Cₓ (C prints in the reader's notation)."""
+    n, x = sp.Symbol("n"), sp.Symbol("x")
+    mean = Product(sp.Pow(n, -1, evaluate=False), Total(sp.Symbol("C_x"), x))  # 1/n Σₓ Cₓ, not Σₓ Cₓ/n
+    return sp.Eq(symbol(Ref("C")), mean, evaluate=False)
+
+
+def update_rule() -> sp.Eq:
+    """Return the step of gradient descent for any weight, w′ = w − η ∂C/∂w."""
+    w, eta = sp.Symbol("w"), symbol(Ref("eta"))
+    step = sp.Mul(-1, eta, Partial(symbol(Ref("C")), w), evaluate=False)
+    return sp.Eq(sp.Symbol("w'"), sp.Add(w, step, evaluate=False), evaluate=False)
+
+
+def _context(training: Training, decimals: int, kind: str = "term") -> dict:
+    """Return what every template of ``kind`` (term, md, tex) reads; see templates/train/README.md."""
+    symbols = _Symbols(training, decimals, markdown=kind != "term")
+    printer, cost = symbols.printer, symbol(Ref("C"))
+    context = {
         "t": training,
         "decimals": decimals,
         "C": symbols.cost,
@@ -115,8 +177,14 @@ def _context(training: Training, decimals: int, markdown: bool) -> dict:
         "names": [symbols(ref) for ref in training.watch],
         "symbol": symbols,
         "command": command_line(training),
-        "gradient": f"‖∇{symbols.printer.text(symbol(Ref('C')))}‖",
+        "gradient": f"‖∇{printer.text(cost)}‖",
     }
+    if kind != "term":
+        context["averaged"] = printer.latex(averaged_cost())
+        context["update"] = printer.latex(update_rule())
+    if kind == "tex":
+        context["gradient"] = rf"$\lVert \nabla {printer.latex(cost)} \rVert$"
+    return context
 
 
 @jinja2.pass_context
@@ -159,7 +227,7 @@ def render_term(
     ``unicode`` False draws the chart with plain characters, for a pipe or a file; ``pictures``
     names the picture files written alongside, if any.
     """
-    context = _context(training, decimals, markdown=False)
+    context = _context(training, decimals)
     context["pictures"] = pictures
     series = [
         (f"{context['eta']} = {format_number(r.rate, decimals)}", r.history.losses) for r in training.runs
@@ -179,10 +247,40 @@ def render_markdown(
     With ``stem`` it shows the pictures ``STEM-loss.svg`` and ``STEM-descent.svg`` beside it;
     ``worked`` is a link to the worked example of step 1 (``tracer trace``'s Markdown), if there is one.
     """
-    context = _context(training, decimals, markdown=True)
+    context = _context(training, decimals, "md")
     context["images"] = None if stem is None else {name: f"{stem}-{name}.svg" for name in PICTURES}
     context["worked"] = worked
     return environment().get_template("train/report.md.j2").render(context)
+
+
+def render_latex(
+    training: Training, stem: str | None = None, decimals: int = DEFAULT_DECIMALS, worked: str | None = None
+) -> str:
+    """Return the report as a standalone LaTeX document (pdflatex: amsmath, booktabs, graphicx).
+
+    With ``stem`` it includes the pictures ``STEM-loss.pdf`` and ``STEM-descent.pdf``, which must
+    lie beside it; ``worked`` names the file of the worked example of step 1, if there is one.
+    """
+    context = _context(training, decimals, "tex")
+    context["images"] = None if stem is None else {name: f"{stem}-{name}.pdf" for name in PICTURES}
+    context["worked"] = worked
+    return latex_environment().get_template("train/report.tex.j2").render(context)
+
+
+def render_pdf(
+    training: Training,
+    stem: str = "training",
+    decimals: int = DEFAULT_DECIMALS,
+    worked: str | None = None,
+    figures: dict[str, bytes] | None = None,
+) -> bytes:
+    """Return the LaTeX report compiled to one PDF with its pictures in it; SpecError without TeX.
+
+    ``figures`` are the PDF pictures ``STEM-loss.pdf`` and ``STEM-descent.pdf`` if already drawn.
+    """
+    if figures is None:
+        figures = picture_files(training, stem, decimals, ("pdf",))
+    return compile_latex(render_latex(training, stem, decimals, worked), figures)
 
 
 def _finite(values) -> list[float | None]:
@@ -262,31 +360,49 @@ def render_json(training: Training, pictures: tuple[str, ...] = ()) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def picture_files(training: Training, stem: str, decimals: int = DEFAULT_DECIMALS) -> dict[str, bytes]:
-    """Return the picture files of a training by name: ``STEM-loss.png``, ``STEM-loss.svg``, …"""
+def picture_files(
+    training: Training, stem: str, decimals: int = DEFAULT_DECIMALS, kinds: tuple[str, ...] = ("png", "svg")
+) -> dict[str, bytes]:
+    """Return the picture files of a training by name: ``STEM-loss.png``, ``STEM-loss.svg``, …
+
+    ``kinds`` are file types matplotlib writes: ``png``, ``svg``, ``pdf`` (for the LaTeX report).
+    """
     from tracer.plots import pictures  # here: importing matplotlib takes longer than tracing a network
 
     printer = _Symbols(training, decimals, markdown=True).printer
-    return {f"{stem}-{name}": data for name, data in pictures(training, printer).items()}
+    return {f"{stem}-{name}": data for name, data in pictures(training, printer, kinds).items()}
 
 
 def report_files(
     training: Training,
     stem: str,
-    kind: str = "md",
+    kinds: tuple[str, ...] = ("md",),
     decimals: int = DEFAULT_DECIMALS,
     worked: str | None = None,
 ) -> dict[str, str | bytes]:
-    """Return a report and its pictures as files by name: ``{"xor.md": …, "xor-loss.svg": …}``.
+    """Return the report in each of ``kinds`` with the pictures it shows, as files by name.
 
-    ``worked`` (Markdown only) links the worked example of step 1.
+    ``report_files(t, "xor", ("md", "tex", "pdf"))`` gives ``xor.md`` with ``xor-loss.svg``/``.png``
+    and ``xor-descent.svg``/``.png``, ``xor.tex`` with ``xor-loss.pdf`` and ``xor-descent.pdf``,
+    and ``xor.pdf`` (the LaTeX compiled, its pictures inside). ``worked`` is the stem of the
+    worked example of step 1 written beside it (``xor``: ``xor.md``, ``xor.pdf``), if any.
     """
-    images = picture_files(training, stem, decimals)
-    if kind == "md":
-        text = render_markdown(training, stem, decimals, worked)
-    elif kind == "json":
-        text = render_json(training, tuple(images))
-    else:
-        text = render_term(training, decimals, unicode=False, pictures=tuple(images))
-    suffix = {"md": ".md", "json": ".json", "term": ".txt"}[kind]
-    return {f"{stem}{suffix}": text, **images}
+    wanted = tuple(dict.fromkeys(k for kind in kinds for k in PICTURE_KINDS[kind]))
+    drawn = picture_files(training, stem, decimals, wanted)
+    images = {name: data for name, data in drawn.items() if not name.endswith(".pdf")}
+    figures = {name: data for name, data in drawn.items() if name.endswith(".pdf")}
+    files: dict[str, str | bytes] = {}
+    for kind in kinds:
+        if kind == "md":
+            files[f"{stem}.md"] = render_markdown(training, stem, decimals, worked and f"{worked}.md")
+        elif kind == "tex":
+            files[f"{stem}.tex"] = render_latex(training, stem, decimals, worked and f"{worked}.pdf")
+        elif kind == "pdf":
+            files[f"{stem}.pdf"] = render_pdf(training, stem, decimals, worked and f"{worked}.pdf", figures)
+        elif kind == "json":
+            files[f"{stem}.json"] = render_json(training, tuple(images))
+        else:
+            files[f"{stem}.txt"] = render_term(training, decimals, unicode=False, pictures=tuple(images))
+        if kind != "pdf":
+            files.update(figures if kind == "tex" else images)
+    return files

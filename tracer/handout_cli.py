@@ -1,0 +1,118 @@
+"""The ``tracer handout`` subcommand: its options, and writing the handout's files into a folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tracer.cli import _decimals, _spec_argument, write_output
+from tracer.errors import SpecError
+from tracer.handout import DEFAULT_DECIMALS, Handout, Request, make_handout
+from tracer.handout_render import FORMATS, handout_files
+from tracer.spec import load_spec
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number ≥ 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a whole number ≥ 0")
+    return value
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    """Add ``tracer handout`` to the subcommands."""
+    p = commands.add_parser(
+        "handout",
+        help="one exercise per student with its own numbers, and the answer keys",
+        description="Draw VARIANTS exercises from one network, each with its own numbers (a good "
+        "exercise by hand: no saturated units, no dead ReLU layers, no gradient that rounds to 0), "
+        "and write per variant an exercise sheet, an answer key with the asked values boxed, an "
+        "answers file and a spec file for `tracer check`, plus all sheets and all keys in one file each.",
+    )
+    _spec_argument(p)
+    p.add_argument("--variants", type=_count, metavar="N", help="how many variants (exercises) to draw")
+    p.add_argument("--seed", type=_seed, default=0, help="the same seed gives the same files (default 0)")
+    p.add_argument("-o", "--output", metavar="DIR", required=True, help="the folder to write into")
+    p.add_argument(
+        "--format", choices=FORMATS, default="md", help="md (default, with SVG diagrams), tex, pdf"
+    )
+    p.add_argument(
+        "--ask",
+        metavar="IDS",
+        help='what to compute, comma-separated ids with * for any index, e.g. "a[2][*],C,dC/dW[1][*][*]" '
+        "(default: the spec's ask, else the forward pass, C, the output gradients and one hidden one)",
+    )
+    p.add_argument("--variant", type=_count, metavar="K", help="make only variant K again (its files)")
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="small fractions, every value exact (ReLU or identity activations, quadratic or sse loss)",
+    )
+    p.add_argument(
+        "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals of the answers (default 4)"
+    )
+    p.set_defaults(run=cmd_handout)
+
+
+def cmd_handout(args: argparse.Namespace) -> int:
+    """Write a handout's files into a folder and say how many draws were rejected."""
+    if args.variants is None and args.variant is None:
+        raise SpecError("--variants", "give the number of variants, e.g. --variants 30")
+    if args.variants is not None and args.variant is not None and args.variant > args.variants:
+        raise SpecError("--variant", f"{args.variant} is more than the {args.variants} variants")
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise SpecError("-o", f"{args.output!r} is a file; give a folder")
+    if not folder.parent.is_dir():
+        raise SpecError("-o", f"folder {str(folder.parent)!r} does not exist; create it first")
+    spec = load_spec(args.spec, args.notation)
+    request = Request(
+        source=args.spec,
+        count=args.variants if args.variants is not None else args.variant,
+        seed=args.seed,
+        only=args.variant,
+        exact=args.exact,
+        decimals=args.decimals,
+        ask=args.ask,
+        format=args.format,
+        notation=args.notation,
+    )
+    handout = make_handout(spec, request)
+    files = handout_files(handout)
+    folder.mkdir(exist_ok=True)
+    for name, content in files.items():
+        write_output(content, str(folder / name))
+    print(summary(handout, folder, len(files)))
+    return 0
+
+
+def summary(handout: Handout, folder: Path, files: int) -> str:
+    """Return what the command says when done: the variants, the rejected draws, how to grade."""
+    made = (
+        ", ".join(v.code for v in handout.variants)
+        if len(handout.variants) <= 3
+        else (f"{handout.variants[0].code} … {handout.variants[-1].code}")
+    )
+    rejected = handout.rejected
+    why = ", ".join(f"{n} {rule}" for rule, n in handout.rejected_by_rule().items())
+    lines = [
+        f"wrote {files} files into {folder}: {len(handout.variants)} variant"
+        f"{'' if len(handout.variants) == 1 else 's'} ({made}) of “{handout.spec.title}”",
+        f"{rejected} draw{'' if rejected == 1 else 's'} rejected{f' ({why})' if why else ''}",
+        f"grade with: tracer check {folder / 'variant-NN-spec.toml'} STUDENT.toml",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from tracer.cli import main
+
+    sys.exit(main(["handout", *sys.argv[1:]]))
