@@ -37,7 +37,7 @@ import sympy as sp
 
 from tracer import load_spec
 from tracer.derive import derive
-from tracer.render import render_json
+from tracer.documents.render import render_json
 from tracer.trace import trace
 
 # name -> (layers, activations); weights are drawn from the seed, so the files stay short.

@@ -1,7 +1,7 @@
 """Time ``tracer train``'s loop against a minimal hand-written NumPy loop doing the same updates.
 
 10,000 full-batch steps of gradient descent on the ``xor`` preset (2-2-1 sigmoid, 4 samples,
-η = 2). tracer's loop (:func:`tracer.descent.descend`) runs the equations through
+η = 2). tracer's loop (:func:`tracer.train.descent.descend`) runs the equations through
 ``tracer.evaluate.Network`` — strategy objects for the activation and the loss, BP1–BP4 written
 once — and records per step the cost, the gradient length ‖∇C‖ and the watched weights. The hand
 loop below is the textbook version with everything inlined; it records the cost per step and
@@ -21,8 +21,8 @@ import time
 import numpy as np
 
 from tracer import load_spec
-from tracer.descent import descend
-from tracer.landscape import default_watch
+from tracer.train.descent import descend
+from tracer.train.landscape import default_watch
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -77,7 +77,7 @@ def main() -> None:
     print(f"xor, {args.steps} full-batch steps, best of {args.repeat} runs each, alternating")
     print(f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(not set)')}")
     print(f"  {'':<24} {'wall':>8} {'CPU':>8}  CPU per step")
-    for name, label in (("tracer", "tracer.descent.descend"), ("hand", "hand-written NumPy loop")):
+    for name, label in (("tracer", "tracer.train.descent.descend"), ("hand", "hand-written NumPy loop")):
         best, best_cpu = min(wall[name]), min(cpu[name])
         print(f"  {label:<24} {best:7.3f}s {best_cpu:7.3f}s  {1e6 * best_cpu / args.steps:.1f} µs")
     ratio, ratio_cpu = min(wall["tracer"]) / min(wall["hand"]), min(cpu["tracer"]) / min(cpu["hand"])

@@ -1,6 +1,6 @@
 """Students for the ``tracer check`` tests: answers worked out step by step from their own numbers.
 
-Written independently of :mod:`tracer.check`: a student walks the worked example in order, puts
+Written independently of :mod:`tracer.check.grading`: a student walks the worked example in order, puts
 their own earlier numbers into each step's formula (``Quantity.recompute``), may slip at some
 steps, and may round every value they write down.
 """

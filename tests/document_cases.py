@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from tracer import load_spec, trace
+from tracer.documents.render import render_json, render_latex, render_markdown, render_svg, render_terminal
 from tracer.printing import DEFAULT_DECIMALS
-from tracer.render import render_json, render_latex, render_markdown, render_svg, render_terminal
 from tracer.spec import preset_names
 from tracer.trace import Trace
 

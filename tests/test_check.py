@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracer import load_spec, trace
-from tracer.check import CARRIED, CORRECT, EXACT, ROUNDED, WRONG, Checker, Tolerance, check
+from tracer.check.grading import CARRIED, CORRECT, EXACT, ROUNDED, WRONG, Checker, Tolerance, check
 from tracer.ids import Ref, parse
 
 PROPERTY = settings(

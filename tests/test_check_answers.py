@@ -8,8 +8,8 @@ import pytest
 from check_students import computed, work, write
 
 from tracer import load_spec, trace
-from tracer.answers import Names, normalise, read_answers
-from tracer.check import CORRECT, check
+from tracer.check.answers import Names, normalise, read_answers
+from tracer.check.grading import CORRECT, check
 from tracer.cli import main
 from tracer.errors import SpecError
 from tracer.ids import Ref

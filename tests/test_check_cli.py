@@ -10,8 +10,8 @@ import pytest
 from check_students import computed, work, write
 
 from tracer import load_spec, trace
-from tracer.check import check
-from tracer.check_render import render_term
+from tracer.check.grading import check
+from tracer.check.render import render_term
 from tracer.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import pytest
 from document_cases import PRESETS, TERMINAL_WIDTH, rendered
 
 from tracer.cli import main
-from tracer.render import colour_wanted, render_terminal
+from tracer.documents.render import colour_wanted, render_terminal
 from tracer.spec import load_spec
 from tracer.trace import trace
 

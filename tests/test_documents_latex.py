@@ -7,8 +7,8 @@ import pytest
 from document_cases import PRESETS, rendered
 
 from tracer import load_spec, trace
-from tracer.pdf import compile_with_log
-from tracer.render import render_latex
+from tracer.documents.pdf import compile_with_log
+from tracer.documents.render import render_latex
 from tracer.spec import from_dict
 
 needs_tex = pytest.mark.skipif(

@@ -150,7 +150,7 @@ def test_the_checker_catches_bad_delimiters():
 def test_markdown_without_a_diagram_file_is_well_formed_too():
     from document_cases import traced
 
-    from tracer.render import render_markdown
+    from tracer.documents.render import render_markdown
 
     text = render_markdown(traced("xor"))
     blocks, problems = display_blocks(text)

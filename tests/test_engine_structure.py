@@ -14,11 +14,11 @@ import sympy as sp
 
 from tracer import load_spec, trace
 from tracer.derive import symbol
+from tracer.documents.render import render_json
 from tracer.errors import SpecError
 from tracer.ids import ARITY, parse
 from tracer.notation import notation
 from tracer.printing import MathPrinter
-from tracer.render import render_json
 from tracer.spec import from_dict
 
 TWO_TWO_TWO = {

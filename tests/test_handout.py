@@ -12,9 +12,10 @@ import pytest
 
 from tracer import load_spec, trace
 from tracer.derive import derive
+from tracer.documents.render import document
 from tracer.errors import SpecError
 from tracer.evaluate import evaluate
-from tracer.handout import (
+from tracer.handout.model import (
     MAX_ATTEMPTS,
     Request,
     default_ask,
@@ -24,7 +25,7 @@ from tracer.handout import (
     resolve_ask,
     rules,
 )
-from tracer.handout_rules import (
+from tracer.handout.rules import (
     RULES,
     SATURATION,
     alike,
@@ -35,7 +36,6 @@ from tracer.handout_rules import (
     vanishing_gradient,
 )
 from tracer.ids import Ref
-from tracer.render import document
 from tracer.spec import from_dict, preset_text
 from tracer.spec_toml import spec_toml
 

@@ -15,10 +15,10 @@ import pytest
 
 from tracer import load_spec, trace
 from tracer.cli import main
-from tracer.handout import Request, make_handout
-from tracer.handout_render import combined_sources, handout_files, view
+from tracer.documents.pdf import compile_with_log
+from tracer.handout.model import Request, make_handout
+from tracer.handout.render import combined_sources, handout_files, view
 from tracer.ids import parse
-from tracer.pdf import compile_with_log
 from tracer.printing import format_number
 
 needs_tex = pytest.mark.skipif(
@@ -137,7 +137,7 @@ def test_bad_requests_are_one_line_errors(tmp_path, capsys):
 
 
 def test_pdf_gives_one_pdf_per_sheet_and_one_per_combined_file(monkeypatch):
-    monkeypatch.setattr("tracer.handout_render.compile_latex", lambda source: b"%PDF " + source[:20].encode())
+    monkeypatch.setattr("tracer.handout.render.compile_latex", lambda source: b"%PDF " + source[:20].encode())
     handout = make_handout(load_spec("neuron"), Request("neuron", 2, 5, format="pdf"))
     files = handout_files(handout)
     pdfs = sorted(n for n in files if n.endswith(".pdf"))

@@ -11,8 +11,8 @@ from tracer import load_spec, trace
 from tracer.cli import main
 from tracer.errors import SpecError
 from tracer.exact import exact_trace
-from tracer.handout import Request, make_handout
-from tracer.handout_render import handout_files
+from tracer.handout.model import Request, make_handout
+from tracer.handout.render import handout_files
 from tracer.ids import Ref
 from tracer.printing import TracerLatexPrinter, with_numbers
 from tracer.spec import from_dict

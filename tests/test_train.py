@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from tracer import load_spec, trace
-from tracer.descent import batch_order, costs_at, descend
 from tracer.errors import SpecError
 from tracer.ids import Ref
-from tracer.landscape import default_watch, trainable
 from tracer.spec import NetworkSpec, Sample
-from tracer.train import is_classifier, table_steps, train
-from tracer.verdict import CONVERGED, DIVERGING, OSCILLATING, TOO_SLOW, classify
+from tracer.train.descent import batch_order, costs_at, descend
+from tracer.train.landscape import default_watch, trainable
+from tracer.train.model import is_classifier, table_steps, train
+from tracer.train.verdict import CONVERGED, DIVERGING, OSCILLATING, TOO_SLOW, classify
 
 W111 = Ref("W", 1, 1, 1)
 

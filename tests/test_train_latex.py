@@ -10,10 +10,10 @@ import pytest
 
 from tracer import load_spec
 from tracer.cli import main
-from tracer.pdf import compile_with_log
+from tracer.documents.pdf import compile_with_log
 from tracer.spec import from_dict
-from tracer.train import train
-from tracer.train_render import picture_files, render_latex, render_pdf
+from tracer.train.model import train
+from tracer.train.render import picture_files, render_latex, render_pdf
 
 needs_tex = pytest.mark.skipif(
     shutil.which("pdflatex") is None and shutil.which("latexmk") is None,

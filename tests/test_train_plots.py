@@ -6,10 +6,10 @@ import pytest
 
 from tracer import load_spec
 from tracer.notation import notation
-from tracer.plots import descent_figure, image, loss_figure, pictures
 from tracer.printing import MathPrinter
-from tracer.textchart import text_chart
-from tracer.train import train
+from tracer.train.model import train
+from tracer.train.plots import descent_figure, image, loss_figure, pictures
+from tracer.train.textchart import text_chart
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}svg"

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tracer.derive import symbol
+from tracer.documents.publish import FORMATS, publish
 from tracer.errors import SpecError
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
-from tracer.publish import FORMATS, publish
 from tracer.spec import NOTATIONS, load_spec, preset_names, preset_text
 from tracer.trace import trace
 
@@ -95,9 +95,9 @@ def cmd_ids(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a student's answers (a file or a folder of files); exit 0 all right, 1 any wrong, 2 bad input."""
-    from tracer.check import DEFAULT_DECIMALS as CHECK_DECIMALS
-    from tracer.check import Tolerance, check
-    from tracer.check_render import render, render_each
+    from tracer.check.grading import DEFAULT_DECIMALS as CHECK_DECIMALS
+    from tracer.check.grading import Tolerance, check
+    from tracer.check.render import render, render_each
 
     if args.rtol is not None:
         tolerance = Tolerance(decimals=None, rtol=args.rtol)
@@ -208,11 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_check)
 
-    from tracer.train_cli import add_parser as add_train  # here, as it imports this module
+    from tracer.train.cli import add_parser as add_train  # here, as it imports this module
 
     add_train(commands)
 
-    from tracer.handout_cli import add_parser as add_handout  # here, as it imports this module
+    from tracer.handout.cli import add_parser as add_handout  # here, as it imports this module
 
     add_handout(commands)
 

@@ -15,16 +15,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tracer.documents.pdf import compile_latex
+from tracer.documents.render import render_latex, render_markdown, render_svg
 from tracer.errors import SpecError
-from tracer.handout import Request, make_handout
-from tracer.handout_render import combined_sources, compiled, handout_files, view
-from tracer.pdf import compile_latex
+from tracer.handout.model import Request, make_handout
+from tracer.handout.render import combined_sources, compiled, handout_files, view
 from tracer.printing import DEFAULT_DECIMALS
-from tracer.render import render_latex, render_markdown, render_svg
 from tracer.spec import load_spec, preset_names
 from tracer.trace import trace
-from tracer.train import train
-from tracer.train_render import report_files as training_files
+from tracer.train.model import train
+from tracer.train.render import report_files as training_files
 
 
 def report_files(name: str, decimals: int = DEFAULT_DECIMALS, pdf: bool = True) -> dict[str, str | bytes]:

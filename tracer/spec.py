@@ -20,8 +20,8 @@ import numpy as np
 
 from tracer.activations import activation
 from tracer.errors import SpecError, nearest
+from tracer.handout.randomize import Randomize, parse_ask, parse_randomize
 from tracer.losses import loss as find_loss
-from tracer.randomize import Randomize, parse_ask, parse_randomize
 
 Matrix = tuple[tuple[float, ...], ...]
 NOTATIONS = ("nielsen", "ng", "mazur")
@@ -92,7 +92,7 @@ class NetworkSpec:
     samples: tuple[Sample, ...]
     leaky_relu_slope: float = 0.01
     description: str = ""
-    randomize: Randomize | None = None  # how `tracer handout` draws variants (tracer.randomize)
+    randomize: Randomize | None = None  # how `tracer handout` draws variants (tracer.handout.randomize)
     ask: tuple[str, ...] = ()  # what a handout asks for: id patterns
 
     @property

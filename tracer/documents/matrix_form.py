@@ -19,10 +19,10 @@ import sympy as sp
 from tracer.activations import activation
 from tracer.derive import BP1, BP2, BP3, BP4, FORWARD_A, FORWARD_Z
 from tracer.display import Hadamard, Minus, Plus, Prime, Product, Transposed, matrix, shaped
-from tracer.document import MatrixStep
+from tracer.documents.model import MatrixStep
+from tracer.documents.styles import MathStyle
 from tracer.ids import Ref
 from tracer.notation import Partial
-from tracer.styles import MathStyle
 from tracer.trace import Trace
 
 

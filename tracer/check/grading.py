@@ -51,7 +51,7 @@ from types import MappingProxyType
 import numpy as np
 import sympy as sp
 
-from tracer.answers import Answer, AnswerSheet, Names, answer_files, read_answers
+from tracer.check.answers import Answer, AnswerSheet, Names, answer_files, read_answers
 from tracer.derive import recompute, symbol
 from tracer.errors import SpecError
 from tracer.evaluate import cost_after_update
@@ -195,7 +195,7 @@ class Checker:
     """Return-free grader of answer files against one trace; the rounded chain is computed once.
 
     >>> from tracer import load_spec, trace
-    >>> from tracer.answers import Answer, AnswerSheet
+    >>> from tracer.check.answers import Answer, AnswerSheet
     >>> result = trace(load_spec("mazur"))
     >>> sheet = AnswerSheet("a.toml", (Answer("out_h1", Ref("a", 1, 1), 0.5933),))
     >>> Checker(result).grade(sheet).marks[0].status

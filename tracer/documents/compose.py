@@ -1,6 +1,6 @@
-"""Compose the worked example: turn a Trace into a :class:`tracer.document.Document`.
+"""Compose the worked example: turn a Trace into a :class:`tracer.documents.model.Document`.
 
-Every maths string is printed here, in the style given (:mod:`tracer.styles`); every number a
+Every maths string is printed here, in the style given (:mod:`tracer.documents.styles`); every number a
 template shows is either a Trace value or computed here or in the modules called (matrix products
 of the matrix form, the change of the cost, the difference quotients of the gradient check).
 """
@@ -11,9 +11,11 @@ import sympy as sp
 
 from tracer.activations import activation
 from tracer.derive import CHAIN, symbol
-from tracer.diagram import diagram, role, text_drawing
 from tracer.display import Call, Increment, LimitToZero, PowerOfTen, matrix, shaped
-from tracer.document import (
+from tracer.documents.diagram import diagram, role, text_drawing
+from tracer.documents.gradient_check import checked_parameters, difference_quotients
+from tracer.documents.matrix_form import forward_steps, matrix_steps
+from tracer.documents.model import (
     After,
     BackwardLayer,
     ChainRule,
@@ -29,13 +31,11 @@ from tracer.document import (
     Span,
     Step,
 )
-from tracer.gradient_check import checked_parameters, difference_quotients
+from tracer.documents.styles import MathStyle
 from tracer.ids import Ref
 from tracer.losses import loss
-from tracer.matrix_form import forward_steps, matrix_steps
 from tracer.notation import Partial, notation
 from tracer.printing import shown_number
-from tracer.styles import MathStyle
 from tracer.trace import Trace
 
 

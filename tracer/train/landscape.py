@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from tracer.descent import Array, History, Progress, costs_at, descend, parameter
 from tracer.evaluate import Network
 from tracer.ids import Ref
 from tracer.spec import NetworkSpec
-from tracer.verdict import CONVERGED, TOO_SLOW, Verdict, classify
+from tracer.train.descent import Array, History, Progress, costs_at, descend, parameter
+from tracer.train.verdict import CONVERGED, TOO_SLOW, Verdict, classify
 
 GRID_1D = 401  # points along the curve of one weight
 GRID_2D = 81  # points along each side of the map of two weights

@@ -3,7 +3,7 @@
 Two small Jinja environments over ``templates/train/`` (the context of each template is described
 in ``templates/train/README.md``), their filters registered by name; one function per output.
 The LaTeX report uses the worked examples' ``<< >>``/``<% %>`` delimiters and includes its
-pictures as PDF files written by matplotlib; :mod:`tracer.pdf` compiles it with them beside it.
+pictures as PDF files written by matplotlib; :mod:`tracer.documents.pdf` compiles it with them beside it.
 Numbers go through :func:`tracer.printing.format_number`, symbols and formulas through
 :class:`tracer.printing.MathPrinter` in the spec's notation. The templates compute nothing.
 """
@@ -20,14 +20,14 @@ import sympy as sp
 
 from tracer.derive import symbol
 from tracer.display import Product, Total
+from tracer.documents.pdf import compile_latex
+from tracer.documents.prose import tex_code, tex_escape
 from tracer.ids import Ref
 from tracer.notation import Partial, notation
-from tracer.pdf import compile_latex
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter, format_number
-from tracer.prose import tex_code, tex_escape
 from tracer.templating import LATEX_SYNTAX, new_environment
-from tracer.textchart import text_chart
-from tracer.train import Run, Training
+from tracer.train.model import Run, Training
+from tracer.train.textchart import text_chart
 
 FORMATS = ("term", "md", "tex", "pdf", "json")
 PICTURES = ("loss", "descent")
@@ -367,7 +367,7 @@ def picture_files(
 
     ``kinds`` are file types matplotlib writes: ``png``, ``svg``, ``pdf`` (for the LaTeX report).
     """
-    from tracer.plots import pictures  # here: importing matplotlib takes longer than tracing a network
+    from tracer.train.plots import pictures  # here: importing matplotlib takes longer than tracing a network
 
     printer = _Symbols(training, decimals, markdown=True).printer
     return {f"{stem}-{name}": data for name, data in pictures(training, printer, kinds).items()}

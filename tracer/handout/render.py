@@ -2,9 +2,9 @@
 then one file with every exercise, one with every key, and an index (``README.md``).
 
 The sheets are Jinja templates (``templates/handout/``, context in ``templates/README.md``) in the
-worked examples' environments (:func:`tracer.render.environment`): an exercise reuses the worked
+worked examples' environments (:func:`tracer.documents.render.environment`): an exercise reuses the worked
 example's conventions and network sections, an answer key is the whole worked example
-(:func:`tracer.render.document`) with the asked steps marked ``highlighted``, which the templates
+(:func:`tracer.documents.render.document`) with the asked steps marked ``highlighted``, which the templates
 box. Each variant's Document is composed once and serves its sheet, its key and the combined files.
 Every file is rendered in full before any is written (the caller writes them).
 """
@@ -16,14 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 from tracer.derive import symbol
-from tracer.document import Document
-from tracer.handout import Handout, Variant
-from tracer.handout_rules import SATURATION
-from tracer.pdf import compile_latex
+from tracer.documents.model import Document
+from tracer.documents.pdf import compile_latex
+from tracer.documents.render import document, environment, render_svg
+from tracer.documents.styles import LatexStyle
+from tracer.handout.model import Handout, Variant
+from tracer.handout.rules import SATURATION
 from tracer.printing import MathPrinter, format_number
-from tracer.render import document, environment, render_svg
 from tracer.spec_toml import spec_toml, toml_number, toml_string
-from tracer.styles import LatexStyle
 
 FORMATS = ("md", "tex", "pdf")
 

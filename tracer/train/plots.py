@@ -21,9 +21,9 @@ from matplotlib.ticker import FormatStrFormatter
 
 from tracer.derive import symbol
 from tracer.ids import Ref
-from tracer.landscape import Landscape, Path
 from tracer.printing import MathPrinter, format_number
-from tracer.train import Training
+from tracer.train.landscape import Landscape, Path
+from tracer.train.model import Training
 
 FORMATS = ("png", "svg", "pdf")
 SETTINGS = {

@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from tracer.cli import _decimals, _spec_argument, write_output
-from tracer.descent import check_parameter
 from tracer.errors import SpecError
 from tracer.ids import parse
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.spec import load_spec
-from tracer.train import train
-from tracer.train_render import (
+from tracer.train.descent import check_parameter
+from tracer.train.model import train
+from tracer.train.render import (
     FORMATS,
     PICTURE_KINDS,
     picture_files,

@@ -1,6 +1,6 @@
 """The worked example as a read-only view model: every section, every string already printed.
 
-:func:`tracer.compose.compose` fills a :class:`Document` from a Trace in one maths style (LaTeX
+:func:`tracer.documents.compose.compose` fills a :class:`Document` from a Trace in one maths style (LaTeX
 for Markdown and LaTeX files, Unicode pictures for the terminal); the templates only place what
 is here. The sections follow the lecture: the network, the forward pass, the loss, the backward
 pass (output layer through the three chain-rule factors, hidden layers through BP2, each layer
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from tracer.diagram import Diagram
+from tracer.documents.diagram import Diagram
 
 
 class Step(NamedTuple):

@@ -1,7 +1,7 @@
 """Outputs of a Trace. One function per format; all maths text comes from :mod:`tracer.printing`.
 
 The worked-example documents are Jinja templates (``templates/<kind>/``, their context described
-in ``templates/README.md``) filled with a :class:`tracer.document.Document` printed in the right
+in ``templates/README.md``) filled with a :class:`tracer.documents.model.Document` printed in the right
 style. There is one Jinja environment per kind of output, each with its filters registered by
 name: ``md`` and ``tex`` escape prose, ``paint`` colours terminal text, ``sentence`` sets prose
 and maths pictures in the terminal's lines.
@@ -15,13 +15,13 @@ from functools import cache
 
 import jinja2
 
-from tracer.compose import compose
 from tracer.derive import symbol
-from tracer.diagram import diagram
-from tracer.document import Document
+from tracer.documents.compose import compose
+from tracer.documents.diagram import diagram
+from tracer.documents.model import Document
+from tracer.documents.prose import markdown_escape, tex_code, tex_escape
+from tracer.documents.styles import LatexStyle, PrettyStyle, typeset
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
-from tracer.prose import markdown_escape, tex_code, tex_escape
-from tracer.styles import LatexStyle, PrettyStyle, typeset
 from tracer.templating import LATEX_SYNTAX, new_environment
 from tracer.trace import Trace
 

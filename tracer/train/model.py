@@ -14,13 +14,13 @@ from functools import cached_property
 
 import numpy as np
 
-from tracer.descent import History, Progress, batch_order, data, descend
 from tracer.errors import SpecError
 from tracer.evaluate import Network
 from tracer.ids import Ref
-from tracer.landscape import Landscape, default_watch, landscape, trainable
 from tracer.spec import NetworkSpec
-from tracer.verdict import CONVERGED, Verdict, classify
+from tracer.train.descent import History, Progress, batch_order, data, descend
+from tracer.train.landscape import Landscape, default_watch, landscape, trainable
+from tracer.train.verdict import CONVERGED, Verdict, classify
 
 ALL_ROWS = 20  # runs of up to this many steps show every step in the table
 CLEARLY = 0.05  # a run settled clearly higher than another: by 5 % of its starting loss or more

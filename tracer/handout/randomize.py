@@ -14,7 +14,7 @@ exercise asks for::
 
 Every number is drawn uniformly from its grid (or its choices), without 0 if ``zero = false``
 (a weight or input of 0 drops a term from the sums); a key left out takes the
-handout's default (:mod:`tracer.handout`), ``false`` keeps the spec's numbers, ``true`` asks for
+handout's default (:mod:`tracer.handout.model`), ``false`` keeps the spec's numbers, ``true`` asks for
 the default range. Numbers are kept as exact fractions, so ``step = 0.25`` means exactly ¼.
 
 An ask pattern is a canonical id (``tracer ids SPEC``) in which any index may be ``*``;

@@ -1,6 +1,6 @@
 """Outputs of ``tracer check``: a terminal report, a Markdown feedback sheet, JSON.
 
-The grading model (:mod:`tracer.check`) holds every fact; this module only formats. One Jinja
+The grading model (:mod:`tracer.check.grading`) holds every fact; this module only formats. One Jinja
 environment with filters registered by name, templates under ``templates/check/`` (their context
 is described in ``templates/README.md``), all maths text from :mod:`tracer.printing`.
 """
@@ -16,7 +16,7 @@ import jinja2
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
-from tracer.check import CARRIED, CORRECT, WRONG, CheckResult, Grade, Mark
+from tracer.check.grading import CARRIED, CORRECT, WRONG, CheckResult, Grade, Mark
 from tracer.ids import Ref
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter, TracerPrettyPrinter
 from tracer.templating import new_environment

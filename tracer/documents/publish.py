@@ -12,9 +12,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tracer.errors import SpecError
-from tracer.pdf import compile_latex
-from tracer.render import (
+from tracer.documents.pdf import compile_latex
+from tracer.documents.render import (
     colour_wanted,
     render_json,
     render_latex,
@@ -22,6 +21,7 @@ from tracer.render import (
     render_svg,
     render_terminal,
 )
+from tracer.errors import SpecError
 from tracer.trace import Trace
 
 FORMATS = ("term", "md", "tex", "pdf", "json")

@@ -1,13 +1,14 @@
 """Handouts: one exercise per student, each with its own numbers, and the matching answer keys.
 
-The model, read-only. From a spec (its ``[randomize]`` table and ``ask`` list, :mod:`tracer.randomize`)
-and a seed, :func:`make_handout` draws variant 1, 2, … in turn. Draw ``attempt`` of variant k uses
-a generator seeded from (seed, k, attempt) alone, and a draw that makes a poor exercise by hand
-(:mod:`tracer.handout_rules`) or repeats an earlier variant is drawn again; so variant k depends
-only on the spec, the seed and the variants before it, and ``--variant k`` gives it again.
+The model, read-only. From a spec (its ``[randomize]`` table and ``ask`` list,
+:mod:`tracer.handout.randomize`) and a seed, :func:`make_handout` draws variant 1, 2, … in turn.
+Draw ``attempt`` of variant k uses a generator seeded from (seed, k, attempt) alone, and a draw
+that makes a poor exercise by hand (:mod:`tracer.handout.rules`) or repeats an earlier variant is
+drawn again; so variant k depends only on the spec, the seed and the variants before it, and
+``--variant k`` gives it again.
 
 The network's derivation is done once per shape (:func:`tracer.derive.derive` is cached): every
-variant has the same shape, so only the numbers are new. Rendering is in :mod:`tracer.handout_render`.
+variant has the same shape, so only the numbers are new. Rendering is in :mod:`tracer.handout.render`.
 
 Defaults when the spec says nothing: weights and biases vary in [−1, 1] and inputs in [0, 1], with
 one decimal, weights and inputs never 0; targets and the learning rate stay. With ``exact`` (ReLU
@@ -29,9 +30,9 @@ from tracer.derive import GIVEN, derive
 from tracer.errors import SpecError
 from tracer.evaluate import evaluate
 from tracer.exact import check_exact, exact_trace
-from tracer.handout_rules import alike, numbers, rejection
+from tracer.handout.randomize import KINDS, Draw, Pattern, Randomize, parse_ask, parse_pattern
+from tracer.handout.rules import alike, numbers, rejection
 from tracer.ids import Ref
-from tracer.randomize import KINDS, Draw, Pattern, Randomize, parse_ask, parse_pattern
 from tracer.spec import NetworkSpec, Sample
 from tracer.trace import Trace, trace
 

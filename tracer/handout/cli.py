@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tracer.cli import _decimals, _spec_argument, write_output
 from tracer.errors import SpecError
-from tracer.handout import DEFAULT_DECIMALS, Handout, Request, make_handout
-from tracer.handout_render import FORMATS, handout_files
+from tracer.handout.model import DEFAULT_DECIMALS, Handout, Request, make_handout
+from tracer.handout.render import FORMATS, handout_files
 from tracer.spec import load_spec
 
 

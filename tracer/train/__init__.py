@@ -1,0 +1,1 @@
+"""Gradient descent over many steps: the loop, the verdict per learning rate, plots, reports."""
