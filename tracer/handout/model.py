@@ -30,6 +30,7 @@ from tracer.derive import GIVEN, derive
 from tracer.errors import SpecError
 from tracer.evaluate import evaluate
 from tracer.exact import check_exact, exact_trace
+from tracer.handout import DEFAULT_DECIMALS
 from tracer.handout.randomize import KINDS, Draw, Pattern, Randomize, parse_ask, parse_pattern
 from tracer.handout.rules import alike, numbers, rejection
 from tracer.ids import Ref
@@ -37,7 +38,6 @@ from tracer.spec import NetworkSpec, Sample
 from tracer.trace import Trace, trace
 
 MAX_ATTEMPTS = 2000
-DEFAULT_DECIMALS = 4
 
 
 def _grid(low: str, high: str, step: str, zero: bool = True) -> Draw:

@@ -25,8 +25,6 @@ from tracer.handout.rules import SATURATION
 from tracer.printing import MathPrinter, format_number
 from tracer.spec_toml import spec_toml, toml_number, toml_string
 
-FORMATS = ("md", "tex", "pdf")
-
 
 class Asked(NamedTuple):
     """Return-free asked quantity on a sheet: its place, symbol (LaTeX), answer id and value (LaTeX)."""

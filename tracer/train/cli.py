@@ -11,18 +11,7 @@ from tracer.errors import SpecError
 from tracer.ids import parse
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.spec import load_spec
-from tracer.train.descent import check_parameter
-from tracer.train.model import train
-from tracer.train.render import (
-    FORMATS,
-    PICTURE_KINDS,
-    picture_files,
-    render_json,
-    render_latex,
-    render_markdown,
-    render_pdf,
-    render_term,
-)
+from tracer.train import FORMATS
 
 
 def _steps(text: str) -> int:
@@ -110,6 +99,19 @@ def _progress():
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Run gradient descent and write its report (and pictures)."""
+    # Imported here, not at the top: every other tracer command starts faster without them.
+    from tracer.train.descent import check_parameter
+    from tracer.train.model import train
+    from tracer.train.render import (
+        PICTURE_KINDS,
+        picture_files,
+        render_json,
+        render_latex,
+        render_markdown,
+        render_pdf,
+        render_term,
+    )
+
     spec = load_spec(args.spec, args.notation)
     watch = None
     if args.watch:

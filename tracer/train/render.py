@@ -29,7 +29,6 @@ from tracer.templating import LATEX_SYNTAX, new_environment
 from tracer.train.model import Run, Training
 from tracer.train.textchart import text_chart
 
-FORMATS = ("term", "md", "tex", "pdf", "json")
 PICTURES = ("loss", "descent")
 LONG = 16  # a number with more characters may break across lines in the LaTeX report
 # The picture files of each format: the LaTeX includes PDF pictures, the others show PNG/SVG.
