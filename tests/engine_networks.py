@@ -13,6 +13,16 @@ import numpy as np
 from hypothesis import strategies as st
 from oracle_backprop import Net
 
+# Mazur's 2-2-2 network as plain spec data, for tests that change one key at a time.
+MAZUR_DATA = {
+    "layers": [2, 2, 2],
+    "activations": "sigmoid",
+    "loss": "quadratic",
+    "learning_rate": 0.5,
+    "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
+    "biases": [[0.35, 0.35], [0.6, 0.6]],
+    "samples": [{"x": [0.05, 0.1], "y": [0.01, 0.99]}],
+}
 ELEMENTWISE = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "linear", "logistic")
 LOSSES = ("quadratic", "sse", "mse", "cross_entropy", "binary_cross_entropy")
 LOG_LOSSES = ("cross_entropy", "binary_cross_entropy")

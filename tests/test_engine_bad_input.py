@@ -15,18 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from engine_networks import MAZUR_DATA
 
 from tracer.cli import main
 
-BASE = {
-    "layers": [2, 2, 2],
-    "activations": "sigmoid",
-    "loss": "quadratic",
-    "learning_rate": 0.5,
-    "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
-    "biases": [[0.35, 0.35], [0.6, 0.6]],
-    "samples": [{"x": [0.05, 0.1], "y": [0.01, 0.99]}],
-}
 BASE_TOML = """layers = [2, 2, 2]
 activations = "sigmoid"
 loss = "quadratic"
@@ -42,8 +34,8 @@ SOFTMAX_CE = {"activations": ["sigmoid", "softmax"], "loss": "cross_entropy"}
 
 
 def spec(*drop: str, **changes) -> str:
-    """Return the JSON text of BASE without the keys ``drop`` and with ``changes``."""
-    data = copy.deepcopy(BASE)
+    """Return the JSON text of Mazur's spec without the keys ``drop`` and with ``changes``."""
+    data = copy.deepcopy(MAZUR_DATA)
     for key in drop:
         del data[key]
     data.update(changes)

@@ -11,6 +11,7 @@ import math
 
 import pytest
 import sympy as sp
+from engine_networks import MAZUR_DATA
 
 from tracer import load_spec, trace
 from tracer.derive import symbol
@@ -21,15 +22,6 @@ from tracer.notation import notation
 from tracer.printing import MathPrinter
 from tracer.spec import from_dict
 
-TWO_TWO_TWO = {
-    "layers": [2, 2, 2],
-    "activations": "sigmoid",
-    "loss": "quadratic",
-    "learning_rate": 0.5,
-    "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
-    "biases": [[0.35, 0.35], [0.6, 0.6]],
-    "samples": [{"x": [0.05, 0.1], "y": [0.01, 0.99]}],
-}
 PER_SAMPLE = ("a", "y", "z", "C_term", "C", "dC/da", "da/dz", "delta", "dC/dW", "dC/db")
 
 
@@ -47,7 +39,7 @@ def test_a_two_two_two_network_has_exactly_the_ids_of_the_issue():
             expected |= {f"delta[{l}][{j}]", f"dC/db[{l}][{j}]", f"b'[{l}][{j}]"}
             for k in (1, 2):
                 expected |= {f"W[{l}][{j}][{k}]", f"dC/dW[{l}][{j}][{k}]", f"W'[{l}][{j}][{k}]"}
-    ids = ids_of(TWO_TWO_TWO)
+    ids = ids_of(MAZUR_DATA)
     assert len(ids) == len(set(ids))
     assert set(ids) == expected
 
@@ -61,7 +53,7 @@ def test_ids_parse_back_to_their_refs():
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_sample_suffix_appears_exactly_when_there_are_several_samples(n):
     samples = [{"x": [0.1 * s, -0.2], "y": [0.3, 0.6]} for s in range(1, n + 1)]
-    result = trace(from_dict({**TWO_TWO_TWO, "samples": samples}))
+    result = trace(from_dict({**MAZUR_DATA, "samples": samples}))
     if n == 1:
         assert not [q.id for q in result.quantities if "#" in q.id]
         return
