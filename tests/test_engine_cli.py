@@ -189,3 +189,20 @@ def test_output_to_a_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path, capsys):
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
     assert json.loads(received[0])["quantities"][0]["id"] == "a[0][1]"
+
+
+@pytest.mark.parametrize(
+    ("argv", "names"),
+    [
+        (["trace", "mazur", "--decimals", "99"], "--decimals"),
+        (["trace"], "SPEC_OR_PRESET"),
+        (["bogus"], "COMMAND"),
+        (["check", "mazur", "answers.toml", "--rtol", "0.1", "--decimals", "3"], "--decimals"),
+    ],
+)
+def test_a_command_line_mistake_is_one_line_with_exit_status_2(capsys, argv, names):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and names in err and "Traceback" not in err

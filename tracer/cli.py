@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from tracer.derive import symbol
 from tracer.documents.publish import FORMATS, publish
@@ -140,9 +141,16 @@ def cmd_show_spec(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument parser whose mistakes are one line, like every other bad input (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``tracer`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tracer",
         description="Step-by-step backpropagation: worked examples with every number.",
     )
