@@ -30,54 +30,47 @@ def _join(printer, parts: tuple, separator: str) -> prettyForm:
     return prettyForm(*stringPict.next(*pieces))
 
 
-class Equals(sp.Expr):
+class _Joined(sp.Expr):
+    """Parts kept in their order with an operator between them; subclasses name the operator."""
+
+    latex_separator = ""
+    text_separator = ""
+
+    def _latex(self, printer) -> str:
+        return self.latex_separator.join(printer._print(part) for part in self.args)
+
+    def _pretty(self, printer) -> prettyForm:
+        return _join(printer, self.args, self.text_separator)
+
+
+class Equals(_Joined):
     """``a = b = c``: a step of the worked example, formula, numbers and value in one chain."""
 
-    def _latex(self, printer) -> str:
-        return " = ".join(printer._print(part) for part in self.args)
-
-    def _pretty(self, printer) -> prettyForm:
-        return _join(printer, self.args, " = ")
+    latex_separator = text_separator = " = "
 
 
-class Hadamard(sp.Expr):
+class Hadamard(_Joined):
     """``u ⊙ v``: the element-wise product of two vectors of the same shape."""
 
-    def _latex(self, printer) -> str:
-        return r" \odot ".join(printer._print(part) for part in self.args)
-
-    def _pretty(self, printer) -> prettyForm:
-        return _join(printer, self.args, " ⊙ ")
+    latex_separator, text_separator = r" \odot ", " ⊙ "
 
 
-class Plus(sp.Expr):
+class Plus(_Joined):
     """``u + v`` of two vectors, kept in this order (zˡ = wˡ aˡ⁻¹ + bˡ)."""
 
-    def _latex(self, printer) -> str:
-        return " + ".join(printer._print(part) for part in self.args)
-
-    def _pretty(self, printer) -> prettyForm:
-        return _join(printer, self.args, " + ")
+    latex_separator = text_separator = " + "
 
 
-class Minus(sp.Expr):
+class Minus(_Joined):
     """``u − v`` of two vectors, kept in this order (δᴸ = aᴸ − y)."""
 
-    def _latex(self, printer) -> str:
-        return " - ".join(printer._print(part) for part in self.args)
-
-    def _pretty(self, printer) -> prettyForm:
-        return _join(printer, self.args, " - ")
+    latex_separator = text_separator = " - "
 
 
-class Product(sp.Expr):
+class Product(_Joined):
     """``A B``: a matrix product written by juxtaposition, factors kept apart and in order."""
 
-    def _latex(self, printer) -> str:
-        return " ".join(printer._print(part) for part in self.args)
-
-    def _pretty(self, printer) -> prettyForm:
-        return _join(printer, self.args, " ")
+    latex_separator = text_separator = " "
 
 
 class Transposed(sp.Expr):

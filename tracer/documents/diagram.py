@@ -84,6 +84,11 @@ def role(layer: int, depth: int) -> str:
     return "input" if layer == 0 else "output" if layer == depth else "hidden"
 
 
+def _valued(trace: Trace, label: Label, ref: Ref) -> str:
+    """Return the label ``w₅ = 0.4`` of a given parameter: its symbol equal to its value."""
+    return label(Equals(symbol(ref), shown_number(trace.values[ref])))
+
+
 def diagram(trace: Trace, label: Label) -> Diagram:
     """Return the geometry of the network of ``trace``, labels printed with ``label``.
 
@@ -97,16 +102,13 @@ def diagram(trace: Trace, label: Label) -> Diagram:
     def y(l: int, j: int) -> float:
         return TOP + RADIUS + (tallest - layers[l]) * ROW / 2 + (j - 1) * ROW
 
-    def value(ref: Ref) -> str:
-        return label(Equals(symbol(ref), shown_number(trace.values[ref])))
-
     columns = tuple(
         Column(x[l], role(l, L), None if l == 0 else spec.activations[l - 1], layers[l]) for l in range(L + 1)
     )
     nodes = []
     for l in range(L + 1):
         for j in range(1, layers[l] + 1):
-            bias = None if l == 0 else value(Ref("b", l, j))
+            bias = None if l == 0 else _valued(trace, label, Ref("b", l, j))
             shown = label(symbol(Ref("a", l, j)))
             nodes.append(Node(x[l], y(l, j), shown, bias, y(l, j) + RADIUS + 16))
     edges = []
@@ -123,7 +125,7 @@ def diagram(trace: Trace, label: Label) -> Diagram:
                         y2,
                         x1 + t * (x2 - x1),
                         y1 + t * (y2 - y1),
-                        value(Ref("W", l, j, k)),
+                        _valued(trace, label, Ref("W", l, j, k)),
                     )
                 )
     height = TOP + 2 * RADIUS + (tallest - 1) * ROW + 36
@@ -143,17 +145,14 @@ def text_drawing(trace: Trace, label: Label) -> tuple[str, ...]:
     for l in range(1, spec.depth + 1):
         sources = [label(symbol(Ref("a", l - 1, k))) for k in range(1, spec.layers[l - 1] + 1)]
         weights = [
-            [
-                label(Equals(symbol(Ref("W", l, j, k)), shown_number(trace.values[Ref("W", l, j, k)])))
-                for k in range(1, len(sources) + 1)
-            ]
+            [_valued(trace, label, Ref("W", l, j, k)) for k in range(1, len(sources) + 1)]
             for j in range(1, spec.layers[l] + 1)
         ]
         source_width = max(len(s) for s in sources)
         weight_width = max(len(w) for row in weights for w in row)
         for j, row in enumerate(weights, start=1):
             target = label(symbol(Ref("a", l, j)))
-            bias = label(Equals(symbol(Ref("b", l, j)), shown_number(trace.values[Ref("b", l, j)])))
+            bias = _valued(trace, label, Ref("b", l, j))
             for k, (source, weight) in enumerate(zip(sources, row, strict=True), start=1):
                 start = f"{source:<{source_width}} ── {weight:<{weight_width}} ──"
                 if k == len(sources):
