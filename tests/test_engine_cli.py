@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -182,10 +183,11 @@ def test_output_to_a_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path, capsys):
     try:
         assert main(["trace", "neuron", "--format", "json", "-o", str(fifo)]) == 0
     finally:
-        if reader.is_alive():  # unblock the reader if nothing opened the pipe for writing
-            with open(fifo, "wb"):
-                pass
         reader.join(timeout=10)
+        if reader.is_alive():  # nothing opened the pipe for writing: unblock the reader, never block
+            with contextlib.suppress(OSError):  # no reader left either: nothing to unblock
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            reader.join(timeout=10)
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
     assert json.loads(received[0])["quantities"][0]["id"] == "a[0][1]"
