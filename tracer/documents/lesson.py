@@ -136,13 +136,15 @@ class Lesson(Writer):
             Section("after", tuple(self.after())),
             Section("check", tuple(self.check())),
         ]
-        return Document(self.spec.title, self.spec.description, tuple(sections), language())
+        # A preset's title and description are catalogue messages too; a user's own come back unchanged.
+        description = _(self.spec.description) if self.spec.description else ""
+        return Document(_(self.spec.title), description, tuple(sections), language())
 
     # Conventions ----------------------------------------------------------------------------
 
     def conventions(self) -> list[Block]:
         """Return what a reader must know to redo the numbers by hand."""
-        items = [self.say(_("Notation: {source}."), source=self.naming.notation.source)]
+        items = [self.say(_("Notation: {source}."), source=_(self.naming.notation.source))]
         items.append(self.loss_sentence())
         for name in dict.fromkeys(self.spec.activations):
             sentence = self.activation_sentence(activation(name, "", self.spec.leaky_relu_slope))
