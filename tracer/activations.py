@@ -19,6 +19,7 @@ import sympy as sp
 
 from tracer.display import Prime, Total
 from tracer.errors import SpecError, nearest
+from tracer.i18n import _
 
 Array = np.ndarray
 Prose = tuple  # prose and SymPy maths in reading order: (Eq(σ′(z), …), ", so ", …)
@@ -194,5 +195,7 @@ def activation(name: str, field: str, leaky_slope: float = 0.01) -> Activation:
     if key == "leaky_relu":
         return _leaky_relu(leaky_slope)
     if key not in _FIXED:
-        raise SpecError(field, f'unknown activation "{name}"; {nearest(name, NAMES)}')
+        raise SpecError(
+            field, _('unknown activation "{name}"; {hint}').format(name=name, hint=nearest(name, NAMES))
+        )
     return _FIXED[key]

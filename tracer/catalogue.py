@@ -17,7 +17,7 @@ import io
 import sys
 import tomllib
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -44,7 +44,7 @@ SOURCES = {
     ),
 }
 # A fixed date in the header keeps the files byte-identical from one run to the next.
-FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def po_path(lang: str) -> Path:
@@ -69,7 +69,9 @@ def extract() -> Catalog:
         for filename, _line, message, comments, context in extract_from_dir(
             ROOT / folder, mapping, options, KEYWORDS, comment_tags=()
         ):
-            template.add(message, None, [(f"{folder}/{filename}", 0)], auto_comments=comments, context=context)
+            template.add(
+                message, None, [(f"{folder}/{filename}", 0)], auto_comments=comments, context=context
+            )
     return template
 
 

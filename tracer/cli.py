@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from tracer.argparse_messages import translate_argparse
 from tracer.derive import symbol
 from tracer.documents.publish import FORMATS, publish
 from tracer.errors import SpecError
+from tracer.i18n import LANGUAGES, _, follow_spec, from_environment, requested, use
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
-from tracer.spec import NOTATIONS, load_spec, preset_names, preset_text
+from tracer.spec import NOTATIONS, NetworkSpec, load_spec, preset_names, preset_text
 from tracer.trace import trace
 
 
@@ -28,10 +30,14 @@ def write_output(content: str | bytes, path: str | None) -> None:
         return
     target = Path(path)
     if not target.parent.is_dir():
-        raise SpecError("-o", f"folder {str(target.parent)!r} does not exist; create it first")
+        raise SpecError(
+            "-o", _("folder {folder} does not exist; create it first").format(folder=repr(str(target.parent)))
+        )
     data = content.encode("utf-8") if isinstance(content, str) else content
     if target.is_dir():
-        raise SpecError("-o", f"{path!r} is a folder; give the name of a file to write")
+        raise SpecError(
+            "-o", _("{path} is a folder; give the name of a file to write").format(path=repr(path))
+        )
     if target.exists() and not target.is_file():
         # /dev/null, a pipe, a terminal: write straight to it; renaming a file onto it would
         # replace the device itself.
@@ -55,18 +61,25 @@ def write_output(content: str | bytes, path: str | None) -> None:
 def _decimals(text: str) -> int:
     value = int(text)
     if not 0 <= value <= 15:
-        raise argparse.ArgumentTypeError("must be a whole number from 0 to 15")
+        raise argparse.ArgumentTypeError(_("must be a whole number from 0 to 15"))
     return value
 
 
 def _spec_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", metavar="SPEC_OR_PRESET", help="a .toml/.json spec file or a preset name")
-    parser.add_argument("--notation", choices=NOTATIONS, help="override the spec's notation")
+    parser.add_argument("spec", metavar="SPEC_OR_PRESET", help=_("a .toml/.json spec file or a preset name"))
+    parser.add_argument("--notation", choices=NOTATIONS, help=_("override the spec's notation"))
+
+
+def _load(args: argparse.Namespace) -> NetworkSpec:
+    """Return the spec the command line names, and speak its ``lang`` unless ``--lang`` said otherwise."""
+    spec = load_spec(args.spec, args.notation)
+    follow_spec(spec.lang, args.lang)
+    return spec
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
     """Write the worked example of one training step."""
-    result = trace(load_spec(args.spec, args.notation))
+    result = trace(_load(args))
     publish(result, args.format, args.output, args.decimals, write_output)
     return 0
 
@@ -76,13 +89,13 @@ def cmd_reports(args: argparse.Namespace) -> int:
     from tracer.reports import write_reports
 
     for name in write_reports(Path(args.folder), write_output):
-        print(f"wrote {Path(args.folder) / name}", file=sys.stderr)
+        print(_("wrote {path}").format(path=Path(args.folder) / name), file=sys.stderr)
     return 0
 
 
 def cmd_ids(args: argparse.Namespace) -> int:
     """List every quantity's canonical id beside its symbol in the spec's notation."""
-    result = trace(load_spec(args.spec, args.notation))
+    result = trace(_load(args))
     printer = MathPrinter(result.naming, DEFAULT_DECIMALS)
     rows = []
     for q in result.quantities:
@@ -104,9 +117,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         tolerance = Tolerance(decimals=None, rtol=args.rtol)
     else:
         tolerance = Tolerance(decimals=CHECK_DECIMALS if args.check_decimals is None else args.check_decimals)
-    result = check(
-        trace(load_spec(args.spec, args.notation)), Path(args.answers), tolerance, args.rounded, args.spec
-    )
+    result = check(trace(_load(args)), Path(args.answers), tolerance, args.rounded, args.spec)
     for problem in result.problems:
         print(f"tracer: {problem}", file=sys.stderr)
     if args.output is not None and Path(args.output).is_dir():
@@ -122,7 +133,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _rtol(text: str) -> float:
     value = float(text)
     if not 0 < value < 1:
-        raise argparse.ArgumentTypeError("must be a number between 0 and 1, e.g. 1e-3")
+        raise argparse.ArgumentTypeError(_("must be a number between 0 and 1, e.g. 1e-3"))
     return value
 
 
@@ -130,7 +141,7 @@ def cmd_presets(args: argparse.Namespace) -> int:
     """List the built-in presets with their titles."""
     names = preset_names()
     width = max(len(n) for n in names)
-    lines = [f"{name:<{width}}  {load_spec(name).title}" for name in names]
+    lines = [f"{name:<{width}}  {_(load_spec(name).title)}" for name in names]
     write_output("\n".join(lines) + "\n", None)
     return 0
 
@@ -145,53 +156,64 @@ class _Parser(argparse.ArgumentParser):
     """Argument parser whose mistakes are one line, like every other bad input (exit status 2)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(
+            2,
+            f"{self.prog}: "
+            + _("{message} (see {command} --help)").format(message=message, command=self.prog)
+            + "\n",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``tracer`` command."""
     parser = _Parser(
         prog="tracer",
-        description="Step-by-step backpropagation: worked examples with every number.",
+        description=_("Step-by-step backpropagation: worked examples with every number."),
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = commands.add_parser("trace", help="write the worked example of one training step")
+    p = commands.add_parser("trace", help=_("write the worked example of one training step"))
     _spec_argument(p)
     p.add_argument(
         "--format",
         choices=FORMATS,
         default="term",
-        help="term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json",
+        help=_("term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json"),
     )
-    p.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: stdout)")
+    p.add_argument("-o", "--output", metavar="PATH", help=_("write to this file (default: stdout)"))
     p.add_argument(
-        "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)"
+        "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help=_("decimals printed (default 9)")
     )
     p.set_defaults(run=cmd_trace)
 
     p = commands.add_parser(
-        "reports", help="write every example report (worked examples, training, handout) into a folder"
+        "reports", help=_("write every example report (worked examples, training, handout) into a folder")
     )
-    p.add_argument("folder", metavar="DIR", help="e.g. reports: everything the repository's reports/ holds")
+    p.add_argument(
+        "folder", metavar="DIR", help=_("e.g. reports: everything the repository's reports/ holds")
+    )
     p.set_defaults(run=cmd_reports)
 
-    p = commands.add_parser("ids", help="list the quantity ids and their symbols")
+    p = commands.add_parser("ids", help=_("list the quantity ids and their symbols"))
     _spec_argument(p)
     p.set_defaults(run=cmd_ids)
 
     p = commands.add_parser(
         "check",
-        help="check a student's answers: right, wrong, or an error carried forward",
-        description="Check a student's numbers against the worked example. Exit status: 0 every answer "
-        "right, 1 any wrong (an error carried forward counts as wrong), 2 bad input.",
+        help=_("check a student's answers: right, wrong, or an error carried forward"),
+        description=_(
+            "Check a student's numbers against the worked example. Exit status: 0 every answer "
+            "right, 1 any wrong (an error carried forward counts as wrong), 2 bad input."
+        ),
     )
     _spec_argument(p)
     p.add_argument(
         "answers",
         metavar="ANSWERS",
-        help='a TOML/JSON file of name = number (e.g. out_h1 = 0.5933, "a[1][1]" = 0.5933), or a folder '
-        "of such files; `tracer ids SPEC` lists the names",
+        help=_(
+            'a TOML/JSON file of name = number (e.g. out_h1 = 0.5933, "a[1][1]" = 0.5933), or a folder '
+            "of such files; `tracer ids SPEC` lists the names"
+        ),
     )
     tolerance = p.add_mutually_exclusive_group()
     tolerance.add_argument(
@@ -199,20 +221,23 @@ def build_parser() -> argparse.ArgumentParser:
         dest="check_decimals",
         type=_decimals,
         metavar="N",
-        help="right when it rounds to the true value's N decimals, one unit of slack (default: 4)",
+        help=_("right when it rounds to the true value's N decimals, one unit of slack (default: 4)"),
     )
     tolerance.add_argument(
-        "--rtol", type=_rtol, metavar="R", help="right when within R relative (absolute 1e-9 near 0)"
+        "--rtol", type=_rtol, metavar="R", help=_("right when within R relative (absolute 1e-9 near 0)")
     )
     p.add_argument(
         "--rounded",
         type=_decimals,
         metavar="N",
-        help="also accept the chain recomputed from values rounded to N decimals at every step",
+        help=_("also accept the chain recomputed from values rounded to N decimals at every step"),
     )
-    p.add_argument("--format", choices=("term", "md", "json"), default="term", help="default: term")
+    p.add_argument("--format", choices=("term", "md", "json"), default="term", help=_("default: term"))
     p.add_argument(
-        "-o", "--output", metavar="PATH", help="write to this file, or one file per answer file into a folder"
+        "-o",
+        "--output",
+        metavar="PATH",
+        help=_("write to this file, or one file per answer file into a folder"),
     )
     p.set_defaults(run=cmd_check)
 
@@ -224,17 +249,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_handout(commands)
 
-    p = commands.add_parser("presets", help="list the built-in example networks")
+    p = commands.add_parser("presets", help=_("list the built-in example networks"))
     p.set_defaults(run=cmd_presets)
 
-    p = commands.add_parser("show-spec", help="print a preset as TOML")
+    p = commands.add_parser("show-spec", help=_("print a preset as TOML"))
     p.add_argument("name", metavar="PRESET")
     p.set_defaults(run=cmd_show_spec)
+    for command in commands.choices.values():
+        command.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            help=_(
+                "the language of the output and the messages (default: the spec's lang, else the locale's)"
+            ),
+        )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (2 for bad input, with a one-line message)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The language of the help texts and of errors in the command line itself: --lang, else the locale.
+    use(requested(argv) or from_environment())
+    translate_argparse()
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from tracer.i18n import _
+
 
 class SpecError(Exception):
     """Bad user input, reported as one line ``field: what is wrong and how to fix it``.
@@ -30,5 +32,5 @@ def nearest(name: str, choices: Iterable[str]) -> str:
     choices = list(choices)
     close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
     if close:
-        return f'did you mean "{close[0]}"?'
-    return "choose one of " + ", ".join(f'"{c}"' for c in choices)
+        return _('did you mean "{name}"?').format(name=close[0])
+    return _("choose one of {choices}").format(choices=", ".join(f'"{c}"' for c in choices))

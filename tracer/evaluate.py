@@ -14,6 +14,7 @@ import numpy as np
 
 from tracer.activations import Activation, activation
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.losses import Loss
 from tracer.losses import loss as find_loss
@@ -59,13 +60,22 @@ class Network:
         terms = self.cost.value(y, a)
         if not np.all(np.isfinite(terms)):
             j = int(np.argmin(np.isfinite(terms))) + 1
-            output = f"output a[{len(self.weights)}][{j}] is {a[j - 1]:g} in float64"
+            output, value = f"a[{len(self.weights)}][{j}]", f"{a[j - 1]:g}"
             if self.cost.uses_log and np.isfinite(a[j - 1]):
                 raise SpecError(
                     field,
-                    f"{output}, so the {self.cost.name} loss would need ln(0); use smaller weights or inputs",
+                    _(
+                        "output {output} is {value} in float64, so the {loss} loss would need ln(0); "
+                        "use smaller weights or inputs"
+                    ).format(output=output, value=value, loss=self.cost.name),
                 )
-            raise SpecError(field, f"{output}: the numbers overflow; use smaller weights or inputs")
+            raise SpecError(
+                field,
+                _(
+                    "output {output} is {value} in float64: the numbers overflow; "
+                    "use smaller weights or inputs"
+                ).format(output=output, value=value),
+            )
         return terms
 
     def output_delta(self, y: Array, a: Array, slope_c: Array, slope_a: Array | None) -> Array:
@@ -131,8 +141,15 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
             else:
                 ref = Ref(kind, l, *indices, sample=s)
             if not np.isfinite(v):
-                fix = "a smaller learning rate" if field == "learning_rate" else "smaller weights or inputs"
-                raise SpecError(field, f"{ref} is {v:g} in float64: the numbers overflow; use {fix}")
+                if field == "learning_rate":
+                    message = _(
+                        "{id} is {value} in float64: the numbers overflow; use a smaller learning rate"
+                    )
+                else:
+                    message = _(
+                        "{id} is {value} in float64: the numbers overflow; use smaller weights or inputs"
+                    )
+                raise SpecError(field, message.format(id=ref, value=f"{v:g}"))
             values[ref] = float(v) + 0.0  # adding 0.0 turns -0.0 into 0.0
 
     for l in range(1, L + 1):
@@ -180,7 +197,10 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
     try:
         values[Ref("C'")] = batch_cost(spec, new_w, new_b)
     except SpecError as error:
-        raise SpecError("learning_rate", f"after the update with η = {eta:g}, {error.message}") from None
+        raise SpecError(
+            "learning_rate",
+            _("after the update with η = {eta}, {problem}").format(eta=f"{eta:g}", problem=error.message),
+        ) from None
     return values
 
 

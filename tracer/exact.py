@@ -26,6 +26,7 @@ from tracer.derive import (
     symbol,
 )
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.spec import NetworkSpec
 from tracer.trace import Quantity, Trace
@@ -38,11 +39,14 @@ def check_exact(spec: NetworkSpec, field: str = "--exact") -> None:
     """Return when ``spec`` can be traced exactly; else raise SpecError, one line naming what is allowed."""
     others = [a for a in spec.activations if a not in EXACT_ACTIVATIONS]
     if others or spec.loss not in EXACT_LOSSES:
-        has = ", ".join(dict.fromkeys(others)) if others else f"the {spec.loss} loss"
+        has = ", ".join(dict.fromkeys(others)) if others else _("the {loss} loss").format(loss=spec.loss)
         raise SpecError(
             field,
-            f"exact fractions need {' or '.join(EXACT_ACTIVATIONS)} activations and the "
-            f"{' or '.join(EXACT_LOSSES)} loss; this network has {has}",
+            _(
+                "exact fractions need {activations} activations and the {losses} loss; this network has {has}"
+            ).format(
+                activations=_(" or ").join(EXACT_ACTIVATIONS), losses=_(" or ").join(EXACT_LOSSES), has=has
+            ),
         )
 
 
@@ -74,7 +78,9 @@ def _value(equation: Equation, values: dict[Ref, sp.Rational]) -> sp.Rational:
     """Return one equation's meaning evaluated exactly from the values it depends on."""
     result = equation.meaning.xreplace({symbol(d): values[d] for d in equation.depends_on})
     if not result.is_Rational:
-        raise SpecError("--exact", f"{equation.ref} is {result}, not a fraction")  # not for allowed specs
+        raise SpecError(
+            "--exact", _("{id} is {value}, not a fraction").format(id=equation.ref, value=result)
+        )  # not for allowed specs
     return result
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,6 +70,33 @@ def speaking(lang: str) -> Iterator[None]:
         yield
     finally:
         _state.update(before)
+
+
+def follow_spec(spec_lang: str, flag: str | None) -> None:
+    """Use a spec's ``lang`` unless ``--lang`` (``flag``) chose a language: the flag, the spec, the locale.
+
+    >>> with speaking("en"):
+    ...     follow_spec("ko", None)
+    ...     language()
+    'ko'
+    """
+    if flag is None and spec_lang:
+        use(spec_lang)
+
+
+def requested(argv: Sequence[str]) -> str | None:
+    """Return the language a command line asks for with ``--lang``, or None (before parsing it).
+
+    The help texts are written in it, so it is chosen before the parser is built.
+
+    >>> requested(["trace", "mazur", "--lang", "ko"]), requested(["--lang=en"]), requested(["-h"])
+    ('ko', 'en', None)
+    """
+    for i, word in enumerate(argv):
+        value = argv[i + 1] if word == "--lang" and i + 1 < len(argv) else word.removeprefix("--lang=")
+        if (word == "--lang" or word.startswith("--lang=")) and value in LANGUAGES:
+            return value
+    return None
 
 
 def from_environment(environ: Mapping[str, str] = os.environ) -> str:

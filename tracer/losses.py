@@ -15,6 +15,7 @@ import sympy as sp
 
 from tracer.display import Total
 from tracer.errors import SpecError, nearest
+from tracer.i18n import _
 
 Array = np.ndarray
 Expr = sp.Expr
@@ -160,5 +161,7 @@ def loss(name: str) -> Loss:
     array([-0.75])
     """
     if name not in LOSSES:
-        raise SpecError("loss", f'unknown loss "{name}"; {nearest(name, LOSSES)}')
+        raise SpecError(
+            "loss", _('unknown loss "{name}"; {hint}').format(name=name, hint=nearest(name, LOSSES))
+        )
     return LOSSES[name]

@@ -20,6 +20,7 @@ from tracer.documents.render import render_latex, render_markdown, render_svg
 from tracer.errors import SpecError
 from tracer.handout.model import Request, make_handout
 from tracer.handout.render import combined_sources, compiled, handout_files, view
+from tracer.i18n import _
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.spec import load_spec, preset_names
 from tracer.trace import trace
@@ -98,7 +99,9 @@ def write_reports(folder: Path, write) -> list[str]:
     ``write(content, path)`` writes one file (``tracer.cli.write_output``).
     """
     if not folder.is_dir():
-        raise SpecError("reports", f"folder {str(folder)!r} does not exist; create it first")
+        raise SpecError(
+            "reports", _("folder {folder} does not exist; create it first").format(folder=repr(str(folder)))
+        )
     written = []
     for writer in WRITERS:
         for file, content in writer().items():

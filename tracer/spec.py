@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from importlib import resources
 from itertools import pairwise
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,9 @@ import numpy as np
 
 from tracer.activations import activation
 from tracer.errors import SpecError, nearest
-from tracer.ids import Ref, parse
 from tracer.handout.randomize import Randomize, parse_ask, parse_randomize
+from tracer.i18n import LANGUAGES, N_, _
+from tracer.ids import Ref, parse
 from tracer.losses import loss as find_loss
 
 Matrix = tuple[tuple[float, ...], ...]
@@ -50,6 +51,7 @@ KEYS = (
     "ask",
     "published",
     "published_by",
+    "lang",
 )
 
 
@@ -100,6 +102,9 @@ class NetworkSpec:
     ask: tuple[str, ...] = ()  # what a handout asks for: id patterns
     published: tuple[tuple[str, str], ...] = ()  # (id, the number as a source prints it)
     published_by: str = ""  # that source, e.g. "Mazur"
+    lang: str = (
+        ""  # the language its documents are written in ("ko", "en"); "" leaves it to --lang or the locale
+    )
 
     def published_differences(self, values: Mapping[Ref, Any]) -> list[tuple[Ref, str, str]]:
         """Return (ref, printed, source) for each published number the traced value does not round to.
@@ -110,7 +115,9 @@ class NetworkSpec:
         for key, printed in self.published:
             ref = parse(key)
             if ref not in values:
-                raise SpecError(f"published.{key}", "not a quantity of this network; `tracer ids SPEC` lists them")
+                raise SpecError(
+                    f"published.{key}", _("not a quantity of this network; `tracer ids SPEC` lists them")
+                )
             decimals = len(printed.partition(".")[2])
             if f"{float(values[ref]):.{decimals}f}" != f"{float(printed):.{decimals}f}":
                 differences.append((ref, printed, self.published_by))
@@ -143,7 +150,13 @@ class NetworkSpec:
         data = asdict(self)
         data["samples"] = [{"x": list(s.x), "y": list(s.y)} for s in self.samples]
         data["published"] = dict(self.published)
-        for key, default in (("randomize", None), ("ask", ()), ("published", {}), ("published_by", "")):
+        for key, default in (
+            ("randomize", None),
+            ("ask", ()),
+            ("published", {}),
+            ("published_by", ""),
+            ("lang", ""),
+        ):
             if getattr(self, key) == default:
                 del data[key]
         if self.randomize is not None:
@@ -160,7 +173,9 @@ def preset_names() -> list[str]:
 def preset_text(name: str) -> str:
     """Return the TOML text of a built-in preset."""
     if name not in preset_names():
-        raise SpecError("preset", f'no preset "{name}"; {nearest(name, preset_names())}')
+        raise SpecError(
+            "preset", _('no preset "{name}"; {hint}').format(name=name, hint=nearest(name, preset_names()))
+        )
     return (resources.files("tracer") / "presets" / f"{name}.toml").read_text(encoding="utf-8")
 
 
@@ -174,15 +189,17 @@ def load_spec(source: str, notation: str | None = None) -> NetworkSpec:
         try:
             text = path.read_text(encoding="utf-8-sig")  # -sig: a byte-order mark is fine too
         except (OSError, UnicodeDecodeError) as error:
-            reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
-            raise SpecError(str(path), f"cannot read the spec: {reason}") from None
+            reason = _("not UTF-8 text") if isinstance(error, UnicodeDecodeError) else error.strerror
+            raise SpecError(str(path), _("cannot read the spec: {reason}").format(reason=reason)) from None
         data = _parse(text, path.suffix.lower() == ".json", str(path))
     elif source in preset_names():
         data = _parse(preset_text(source), False, source)
     else:
         raise SpecError(
             "spec",
-            f'no file or preset named "{source}"; presets: {", ".join(preset_names())}',
+            _('no file or preset named "{name}"; presets: {presets}').format(
+                name=source, presets=", ".join(preset_names())
+            ),
         )
     if notation is not None:
         data["notation"] = notation
@@ -194,9 +211,9 @@ def _parse(text: str, is_json: bool, where: str) -> dict[str, Any]:
         data = json.loads(text) if is_json else tomllib.loads(text)
     except (ValueError, RecursionError) as error:  # decode errors, over-long integers, deep nesting
         kind = "JSON" if is_json else "TOML"
-        raise SpecError(where, f"not valid {kind}: {error}") from None
+        raise SpecError(where, _("not valid {kind}: {error}").format(kind=kind, error=error)) from None
     if not isinstance(data, dict):
-        raise SpecError(where, "the spec must be a table of keys such as layers and samples")
+        raise SpecError(where, _("the spec must be a table of keys such as layers and samples"))
     return data
 
 
@@ -204,7 +221,7 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
     """Return the checked spec for already-parsed TOML/JSON data."""
     for key in data:
         if key not in KEYS:
-            raise SpecError(key, f"unknown key; {nearest(key, KEYS)}")
+            raise SpecError(key, _("unknown key; {hint}").format(hint=nearest(key, KEYS)))
     layers = _layers(_require(data, "layers"))
     depth = len(layers) - 1
     slope = _number(data.get("leaky_relu_slope", 0.01), "leaky_relu_slope")
@@ -214,17 +231,26 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
     _check_loss_fits_output(loss_name, activations[-1])
     rate = _number(_require(data, "learning_rate"), "learning_rate")
     if rate <= 0:
-        raise SpecError("learning_rate", f"must be greater than 0, got {rate:g}")
+        raise SpecError("learning_rate", _("must be greater than 0, got {value}").format(value=f"{rate:g}"))
     update_biases = data.get("update_biases", True)
     if not isinstance(update_biases, bool):
-        raise SpecError("update_biases", "must be true or false")
+        raise SpecError("update_biases", _("must be true or false"))
     weights, biases = _parameters(data, layers)
     samples = _samples(_require(data, "samples"), layers, loss_name, activations[-1])
     notation = _string(data.get("notation", "nielsen"), "notation")
     if notation not in NOTATIONS:
-        raise SpecError("notation", f'unknown notation "{notation}"; {nearest(notation, NOTATIONS)}')
+        raise SpecError(
+            "notation",
+            _('unknown notation "{name}"; {hint}').format(name=notation, hint=nearest(notation, NOTATIONS)),
+        )
+    lang = _string(data.get("lang", ""), "lang")
+    if lang and lang not in LANGUAGES:
+        raise SpecError(
+            "lang", _('unknown language "{lang}"; {hint}').format(lang=lang, hint=nearest(lang, LANGUAGES))
+        )
     return NetworkSpec(
-        title=_string(data.get("title", "A small network"), "title"),
+        lang=lang,
+        title=_string(data.get("title", N_("A small network")), "title"),
         description=_string(data.get("description", ""), "description"),
         notation=notation,
         layers=layers,
@@ -246,62 +272,80 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
 def _published(value: Any) -> tuple[tuple[str, str], ...]:
     """Return a source's printed numbers as (id, digits) pairs, in the order given."""
     if not isinstance(value, dict):
-        raise SpecError("published", 'must be a table of id = "number as printed", e.g. "C\'" = "0.291027924"')
+        raise SpecError(
+            "published", _('must be a table of id = "number as printed", e.g. "C\'" = "0.291027924"')
+        )
     pairs = []
     for key, printed in value.items():
         try:
             parse(key)
             float(printed)
         except (ValueError, TypeError):
-            raise SpecError(f"published.{key}", 'give a quantity id and its number as a string, e.g. "C" = "0.298371109"') from None
+            raise SpecError(
+                f"published.{key}",
+                _('give a quantity id and its number as a string, e.g. "C" = "0.298371109"'),
+            ) from None
         if not isinstance(printed, str):
-            raise SpecError(f"published.{key}", 'write the number as a string, as the source prints it, e.g. "0.35891648"')
+            raise SpecError(
+                f"published.{key}",
+                _('write the number as a string, as the source prints it, e.g. "0.35891648"'),
+            )
         pairs.append((key, printed))
     return tuple(pairs)
 
 
 def _require(data: dict[str, Any], key: str) -> Any:
     if key not in data:
-        raise SpecError(key, "missing; see `tracer show-spec mazur` for a complete example")
+        raise SpecError(key, _("missing; see `tracer show-spec mazur` for a complete example"))
     return data[key]
 
 
 def _string(value: Any, field: str) -> str:
     if not isinstance(value, str):
-        raise SpecError(field, f"must be text in quotes, got {value!r}")
+        raise SpecError(field, _("must be text in quotes, got {value}").format(value=repr(value)))
     return value
 
 
 def _number(value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SpecError(field, f"must be a number, got {value!r}")
+        raise SpecError(field, _("must be a number, got {value}").format(value=repr(value)))
     try:
         number = float(value)
     except OverflowError:  # a whole number beyond float64, e.g. 10**400 written out
-        raise SpecError(field, "must be a finite number, got a whole number too large for float64") from None
+        raise SpecError(
+            field, _("must be a finite number, got a whole number too large for float64")
+        ) from None
     if not math.isfinite(number):
-        raise SpecError(field, f"must be a finite number, got {value!r}")
+        raise SpecError(field, _("must be a finite number, got {value}").format(value=repr(value)))
     return number
 
 
 def _vector(value: Any, field: str, size: int, what: str) -> tuple[float, ...]:
     if not isinstance(value, list):
-        raise SpecError(field, f"must be a list of {size} numbers ({what})")
+        raise SpecError(field, _("must be a list of {size} numbers ({what})").format(size=size, what=what))
     if len(value) != size:
-        raise SpecError(field, f"{len(value)} numbers given, {what} needs {size}")
+        raise SpecError(
+            field,
+            _("{given} numbers given, {what} needs {size}").format(given=len(value), what=what, size=size),
+        )
     return tuple(_number(v, f"{field}[{i + 1}]") for i, v in enumerate(value))
 
 
 def _layers(value: Any) -> tuple[int, ...]:
     if not isinstance(value, list) or len(value) < 2:
-        raise SpecError("layers", "give the neurons per layer, input first, e.g. [2, 2, 2]")
+        raise SpecError("layers", _("give the neurons per layer, input first, e.g. [2, 2, 2]"))
     for i, n in enumerate(value):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise SpecError(f"layers[{i}]", f"must be a whole number of neurons ≥ 1, got {n!r}")
+            raise SpecError(
+                f"layers[{i}]", _("must be a whole number of neurons ≥ 1, got {value}").format(value=repr(n))
+            )
     count = sum(n * m + n for m, n in pairwise(value))
     if count > MAX_PARAMETERS:
         raise SpecError(
-            "layers", f"{count} weights and biases; a worked example can have at most {MAX_PARAMETERS}"
+            "layers",
+            _("{count} weights and biases; a worked example can have at most {most}").format(
+                count=count, most=MAX_PARAMETERS
+            ),
         )
     return tuple(value)
 
@@ -311,24 +355,28 @@ def _activations(value: Any, depth: int, slope: float) -> tuple[str, ...]:
     if not isinstance(names, list) or len(names) != depth:
         raise SpecError(
             "activations",
-            f"give one name for all layers or a list of {depth} (one per layer after the input)",
+            _("give one name for all layers or a list of {count} (one per layer after the input)").format(
+                count=depth
+            ),
         )
     resolved = []
     for l, name in enumerate(names, start=1):
         field = f"activations[{l}]"
         g = activation(_string(name, field), field, slope)
         if g.is_softmax and l != depth:
-            raise SpecError(field, "softmax can only be the output layer's activation")
+            raise SpecError(field, _("softmax can only be the output layer's activation"))
         resolved.append(g.name)
     return tuple(resolved)
 
 
 def _check_loss_fits_output(loss_name: str, output: str) -> None:
     if loss_name == "cross_entropy" and output not in ("softmax", "sigmoid"):
-        raise SpecError("loss", 'cross_entropy needs outputs in (0, 1): use "softmax" as the last activation')
+        raise SpecError(
+            "loss", _('cross_entropy needs outputs in (0, 1): use "softmax" as the last activation')
+        )
     if loss_name == "binary_cross_entropy" and output != "sigmoid":
         raise SpecError(
-            "loss", 'binary_cross_entropy needs outputs in (0, 1): use "sigmoid" as the last activation'
+            "loss", _('binary_cross_entropy needs outputs in (0, 1): use "sigmoid" as the last activation')
         )
 
 
@@ -338,25 +386,32 @@ def _parameters(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[tuple[Ma
     raw_b = data.get("biases", drawn_b)
     depth = len(layers) - 1
     if not isinstance(raw_w, list) or len(raw_w) != depth:
-        raise SpecError("weights", f"give {depth} matrices, one per layer after the input")
+        raise SpecError(
+            "weights", _("give {count} matrices, one per layer after the input").format(count=depth)
+        )
     if not isinstance(raw_b, list) or len(raw_b) != depth:
-        raise SpecError("biases", f"give {depth} lists, one per layer after the input")
+        raise SpecError("biases", _("give {count} lists, one per layer after the input").format(count=depth))
     weights = []
     for l, matrix in enumerate(raw_w, start=1):
         rows, cols = layers[l], layers[l - 1]
         field = f"weights[{l}]"
-        need = f"layers {cols}→{rows} need {rows}×{cols}"
+        need = _("layers {before}→{after} need {shape}").format(
+            before=cols, after=rows, shape=f"{rows}×{cols}"
+        )
         ok = isinstance(matrix, list) and all(isinstance(r, list) for r in matrix)
         if not ok:
-            raise SpecError(field, f"must be a list of rows; {need}")
+            raise SpecError(field, _("must be a list of rows; {need}").format(need=need))
         for j, row in enumerate(matrix, start=1):
             if len(row) != len(matrix[0]):
                 raise SpecError(
-                    f"{field}[{j}]", f"{len(row)} numbers given, row 1 has {len(matrix[0])}; {need}"
+                    f"{field}[{j}]",
+                    _("{given} numbers given, row 1 has {first}; {need}").format(
+                        given=len(row), first=len(matrix[0]), need=need
+                    ),
                 )
         if len(matrix) != rows or any(len(r) != cols for r in matrix):
             given = f"{len(matrix)}×{len(matrix[0]) if matrix else 0}"
-            raise SpecError(field, f"{given} given, {need}")
+            raise SpecError(field, _("{given} given, {need}").format(given=given, need=need))
         weights.append(
             tuple(
                 tuple(_number(w, f"{field}[{j}][{k}]") for k, w in enumerate(row, start=1))
@@ -374,13 +429,18 @@ def _draw(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[list, list]:
     """Return weights and biases drawn uniformly from init_range, rounded to init_decimals."""
     seed = data.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise SpecError("seed", f"must be a whole number ≥ 0, got {seed!r}")
+        raise SpecError("seed", _("must be a whole number ≥ 0, got {value}").format(value=repr(seed)))
     low, high = _vector(data.get("init_range", [-1.0, 1.0]), "init_range", 2, "[low, high]")
     if not low < high:
-        raise SpecError("init_range", f"low must be below high, got [{low:g}, {high:g}]")
+        raise SpecError(
+            "init_range", _("low must be below high, got {value}").format(value=f"[{low:g}, {high:g}]")
+        )
     decimals = data.get("init_decimals", 2)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12:
-        raise SpecError("init_decimals", f"must be a whole number from 0 to 12, got {decimals!r}")
+        raise SpecError(
+            "init_decimals",
+            _("must be a whole number from 0 to 12, got {value}").format(value=repr(decimals)),
+        )
     rng = np.random.default_rng(seed)
 
     def draw(*size: int) -> list:
@@ -395,22 +455,39 @@ def _samples(value: Any, layers: tuple[int, ...], loss_name: str, output: str) -
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list) or not value:
-        raise SpecError("samples", "give at least one [[samples]] table with x and y")
+        raise SpecError("samples", _("give at least one [[samples]] table with x and y"))
     samples = []
     for s, table in enumerate(value, start=1):
         field = f"samples[{s}]"
         if not isinstance(table, dict) or set(table) != {"x", "y"}:
-            raise SpecError(field, "each sample needs exactly the keys x (input) and y (target)")
-        x = _vector(table["x"], f"{field}.x", layers[0], f"the input layer with {layers[0]} neurons")
-        y = _vector(table["y"], f"{field}.y", layers[-1], f"the output layer with {layers[-1]} neurons")
+            raise SpecError(field, _("each sample needs exactly the keys x (input) and y (target)"))
+        x = _vector(
+            table["x"],
+            f"{field}.x",
+            layers[0],
+            _("the input layer with {count} neurons").format(count=layers[0]),
+        )
+        y = _vector(
+            table["y"],
+            f"{field}.y",
+            layers[-1],
+            _("the output layer with {count} neurons").format(count=layers[-1]),
+        )
         if find_loss(loss_name).uses_log:
             for j, t in enumerate(y, start=1):
                 if not 0 <= t <= 1:
-                    raise SpecError(f"{field}.y[{j}]", f"{loss_name} needs targets in [0, 1], got {t:g}")
+                    raise SpecError(
+                        f"{field}.y[{j}]",
+                        _("{loss} needs targets in [0, 1], got {value}").format(
+                            loss=loss_name, value=f"{t:g}"
+                        ),
+                    )
             if output == "softmax" and abs(sum(y) - 1) > 1e-9:
                 raise SpecError(
                     f"{field}.y",
-                    f"softmax with cross-entropy needs targets that add up to 1, got {sum(y):g}",
+                    _("softmax with cross-entropy needs targets that add up to 1, got {value}").format(
+                        value=f"{sum(y):g}"
+                    ),
                 )
         samples.append(Sample(x, y))
     return tuple(samples)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.ids import Ref, parse
 from tracer.trace import Trace
 
@@ -102,9 +103,17 @@ class Names:
             if len(found) == 1:
                 return next(iter(found))
             if len(found) > 1:
-                spellings = " or ".join(f'"{self.shown[r]}" ({r})' for r in sorted(found, key=str))
-                raise SpecError(source, f'"{name}" could be {spellings}; write the name exactly')
-        raise SpecError(source, f'"{name}" is not a quantity of this network; {self._hint(name)}')
+                spellings = _(" or ").join(f'"{self.shown[r]}" ({r})' for r in sorted(found, key=str))
+                raise SpecError(
+                    source,
+                    _('"{name}" could be {spellings}; write the name exactly').format(
+                        name=name, spellings=spellings
+                    ),
+                )
+        raise SpecError(
+            source,
+            _('"{name}" is not a quantity of this network; {hint}').format(name=name, hint=self._hint(name)),
+        )
 
     def _hint(self, name: str) -> str:
         """Return 'did you mean …' with the closest accepted name, in the style the student used.
@@ -124,8 +133,8 @@ class Names:
             scores.append((matcher.ratio(), -index, shown))
         score, _, shown = max(scores, default=(0.0, 0, ""))
         if score >= 0.5:
-            return f'did you mean "{shown}"?'
-        return f"`tracer ids {self.spec_label}` lists the names"
+            return _('did you mean "{name}"?').format(name=shown)
+        return _("{command} lists the names").format(command=f"`tracer ids {self.spec_label}`")
 
 
 def answer_files(path: Path) -> list[Path]:
@@ -133,10 +142,10 @@ def answer_files(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
         if not files:
-            raise SpecError(str(path), "no .toml or .json answer files in this folder")
+            raise SpecError(str(path), _("no .toml or .json answer files in this folder"))
         return files
     if not path.exists():
-        raise SpecError(str(path), "no such file or folder")
+        raise SpecError(str(path), _("no such file or folder"))
     return [path]
 
 
@@ -146,21 +155,32 @@ def read_answers(path: Path, names: Names) -> AnswerSheet:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise SpecError(source, "not UTF-8 text; save the answers as a plain .toml or .json file") from None
+        raise SpecError(
+            source, _("not UTF-8 text; save the answers as a plain .toml or .json file")
+        ) from None
     except OSError as error:
-        raise SpecError(source, f"cannot read the file ({error.strerror})") from None
+        raise SpecError(source, _("cannot read the file ({reason})").format(reason=error.strerror)) from None
     if not text.strip():
-        raise SpecError(source, f"empty file; give one answer per line, e.g. {_EXAMPLE}")
+        raise SpecError(
+            source, _("empty file; give one answer per line, e.g. {example}").format(example=_EXAMPLE)
+        )
     table = _parse(text, path.suffix.lower() == ".json", source)
     if not table:
-        raise SpecError(source, f"no answers; give one answer per line, e.g. {_EXAMPLE}")
+        raise SpecError(
+            source, _("no answers; give one answer per line, e.g. {example}").format(example=_EXAMPLE)
+        )
     answers: list[Answer] = []
     named: dict[Ref, str] = {}
     for name, raw in table.items():
         value = _number(raw, name, source)
         ref = names.resolve(name, source)
         if ref in named:
-            raise SpecError(source, f'"{named[ref]}" and "{name}" both name {ref}; give each answer once')
+            raise SpecError(
+                source,
+                _('"{first}" and "{second}" both name {id}; give each answer once').format(
+                    first=named[ref], second=name, id=ref
+                ),
+            )
         named[ref] = name
         answers.append(Answer(name, ref, value))
     return AnswerSheet(source, tuple(answers))
@@ -170,12 +190,18 @@ def _parse(text: str, is_json: bool, source: str) -> dict[str, Any]:
     try:
         data = json.loads(text) if is_json else tomllib.loads(text)
     except json.JSONDecodeError as error:
-        raise SpecError(source, f"not valid JSON: {error}") from None
+        raise SpecError(source, _("not valid {kind}: {error}").format(kind="JSON", error=error)) from None
     except tomllib.TOMLDecodeError as error:
-        hint = f"names with [ ] / ^ + ' need quotes, e.g. {_EXAMPLE}"
-        raise SpecError(source, f"not valid TOML: {error}; {hint}") from None
+        hint = _("names with [ ] / ^ + ' need quotes, e.g. {example}").format(example=_EXAMPLE)
+        problem = _("not valid {kind}: {error}").format(kind="TOML", error=error)
+        raise SpecError(source, f"{problem}; {hint}") from None
     if not isinstance(data, dict):
-        raise SpecError(source, 'the answers must be one table of names and numbers, e.g. {"C": 0.2984}')
+        raise SpecError(
+            source,
+            _("the answers must be one table of names and numbers, e.g. {example}").format(
+                example='{"C": 0.2984}'
+            ),
+        )
     return data
 
 
@@ -183,16 +209,18 @@ def _number(raw: Any, name: str, source: str) -> float:
     """Return an answer's value as a float, refusing text, tables, booleans, NaN and infinity."""
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         if isinstance(raw, str):
-            got = f"the text {json.dumps(raw)}; write the number without quotes"
+            got = _("the text {text}; write the number without quotes").format(text=json.dumps(raw))
         elif isinstance(raw, dict):
-            got = 'a table; quote names that contain dots, e.g. "E.total" = 0.2984'
+            got = _('a table; quote names that contain dots, e.g. "E.total" = 0.2984')
         else:
             got = f"{json.dumps(raw) if isinstance(raw, bool | list) else type(raw).__name__}"
-        raise SpecError(source, f'"{name}" must be a number, got {got}')
+        raise SpecError(source, _('"{name}" must be a number, got {value}').format(name=name, value=got))
     try:
         value = float(raw)
     except OverflowError:
         value = math.inf
     if not math.isfinite(value):
-        raise SpecError(source, f'"{name}" must be a finite number, got {value}')
+        raise SpecError(
+            source, _('"{name}" must be a finite number, got {value}').format(name=name, value=value)
+        )
     return value

@@ -15,11 +15,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tracer.errors import SpecError
+from tracer.i18n import N_, _
 
-INSTALL = (
-    "no TeX engine on PATH (pdflatex or latexmk); install one: "
+INSTALL = N_(
+    "no TeX engine on PATH (pdflatex or latexmk); install one: {packages} (Debian/Ubuntu), MacTeX (macOS) "
+    "or MiKTeX (Windows)"
+)
+PACKAGES = (
     "apt-get install texlive-latex-base texlive-latex-recommended texlive-pictures lmodern "
-    "(Debian/Ubuntu), MacTeX (macOS) or MiKTeX (Windows)"
+    "texlive-lang-korean"
 )
 JOB = "document"
 
@@ -47,7 +51,7 @@ def compile_with_log(source: str, files: Mapping[str, bytes] | None = None) -> t
     """Return the PDF of a standalone LaTeX document (with ``files`` beside it) and TeX's log."""
     command = engine()
     if command is None:
-        raise SpecError("--format pdf", INSTALL)
+        raise SpecError("--format pdf", _(INSTALL).format(packages=PACKAGES))
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
     with tempfile.TemporaryDirectory(prefix="tracer-pdf-") as folder:
         work = Path(folder)
@@ -60,6 +64,8 @@ def compile_with_log(source: str, files: Mapping[str, bytes] | None = None) -> t
         pdf, log = work / f"{JOB}.pdf", work / f"{JOB}.log"
         text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
         if run.returncode != 0 or not pdf.is_file():
-            first = next((line for line in text.splitlines() if line.startswith("!")), "see the .tex file")
-            raise SpecError("--format pdf", f"{command[0]} failed: {first}")
+            first = next((line for line in text.splitlines() if line.startswith("!")), _("see the .tex file"))
+            raise SpecError(
+                "--format pdf", _("{engine} failed: {error}").format(engine=command[0], error=first)
+            )
         return pdf.read_bytes(), text

@@ -22,6 +22,7 @@ from tracer.documents.render import (
     render_terminal,
 )
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.trace import Trace
 
 FORMATS = ("term", "md", "tex", "pdf", "json")
@@ -41,7 +42,7 @@ def publish(result: Trace, format: str, output: str | None, decimals: int, write
         write(render_latex(result, decimals), output)
     elif format == "pdf":
         if output is None and sys.stdout.isatty():
-            raise SpecError("--format pdf", "a PDF is binary: give -o FILE.pdf or redirect the output")
+            raise SpecError("--format pdf", _("a PDF is binary: give -o FILE.pdf or redirect the output"))
         write(compile_latex(render_latex(result, decimals)), output)
     elif format == "json":
         write(render_json(result, decimals), output)

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracer.cli import _decimals, _spec_argument, write_output
+from tracer.cli import _decimals, _load, _spec_argument, write_output
 from tracer.errors import SpecError
 from tracer.handout import DEFAULT_DECIMALS, FORMATS
-from tracer.spec import load_spec
+from tracer.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from tracer.handout.model import Handout
@@ -19,14 +19,14 @@ if TYPE_CHECKING:
 def _count(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError("must be a whole number ≥ 1")
+        raise argparse.ArgumentTypeError(_("must be a whole number ≥ 1"))
     return value
 
 
 def _seed(text: str) -> int:
     value = int(text)
     if value < 0:
-        raise argparse.ArgumentTypeError("must be a whole number ≥ 0")
+        raise argparse.ArgumentTypeError(_("must be a whole number ≥ 0"))
     return value
 
 
@@ -34,33 +34,37 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     """Add ``tracer handout`` to the subcommands."""
     p = commands.add_parser(
         "handout",
-        help="one exercise per student with its own numbers, and the answer keys",
-        description="Draw VARIANTS exercises from one network, each with its own numbers (a good "
-        "exercise by hand: no saturated units, no dead ReLU layers, no gradient that rounds to 0), "
-        "and write per variant an exercise sheet, an answer key with the asked values boxed, an "
-        "answers file and a spec file for `tracer check`, plus all sheets and all keys in one file each.",
+        help=_("one exercise per student with its own numbers, and the answer keys"),
+        description=_(
+            "Draw VARIANTS exercises from one network, each with its own numbers (a good "
+            "exercise by hand: no saturated units, no dead ReLU layers, no gradient that rounds to 0), "
+            "and write per variant an exercise sheet, an answer key with the asked values boxed, an "
+            "answers file and a spec file for `tracer check`, plus all sheets and all keys in one file each."
+        ),
     )
     _spec_argument(p)
-    p.add_argument("--variants", type=_count, metavar="N", help="how many variants (exercises) to draw")
-    p.add_argument("--seed", type=_seed, default=0, help="the same seed gives the same files (default 0)")
-    p.add_argument("-o", "--output", metavar="DIR", required=True, help="the folder to write into")
+    p.add_argument("--variants", type=_count, metavar="N", help=_("how many variants (exercises) to draw"))
+    p.add_argument("--seed", type=_seed, default=0, help=_("the same seed gives the same files (default 0)"))
+    p.add_argument("-o", "--output", metavar="DIR", required=True, help=_("the folder to write into"))
     p.add_argument(
-        "--format", choices=FORMATS, default="md", help="md (default, with SVG diagrams), tex, pdf"
+        "--format", choices=FORMATS, default="md", help=_("md (default, with SVG diagrams), tex, pdf")
     )
     p.add_argument(
         "--ask",
         metavar="IDS",
-        help='what to compute, comma-separated ids with * for any index, e.g. "a[2][*],C,dC/dW[1][*][*]" '
-        "(default: the spec's ask, else the forward pass, C, the output gradients and one hidden one)",
+        help=_(
+            'what to compute, comma-separated ids with * for any index, e.g. "a[2][*],C,dC/dW[1][*][*]" '
+            "(default: the spec's ask, else the forward pass, C, the output gradients and one hidden one)"
+        ),
     )
-    p.add_argument("--variant", type=_count, metavar="K", help="make only variant K again (its files)")
+    p.add_argument("--variant", type=_count, metavar="K", help=_("make only variant K again (its files)"))
     p.add_argument(
         "--exact",
         action="store_true",
-        help="small fractions, every value exact (ReLU or identity activations, quadratic or sse loss)",
+        help=_("small fractions, every value exact (ReLU or identity activations, quadratic or sse loss)"),
     )
     p.add_argument(
-        "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals of the answers (default 4)"
+        "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help=_("decimals of the answers (default 4)")
     )
     p.set_defaults(run=cmd_handout)
 
@@ -72,15 +76,22 @@ def cmd_handout(args: argparse.Namespace) -> int:
     from tracer.handout.render import handout_files
 
     if args.variants is None and args.variant is None:
-        raise SpecError("--variants", "give the number of variants, e.g. --variants 30")
+        raise SpecError("--variants", _("give the number of variants, e.g. --variants 30"))
     if args.variants is not None and args.variant is not None and args.variant > args.variants:
-        raise SpecError("--variant", f"{args.variant} is more than the {args.variants} variants")
+        raise SpecError(
+            "--variant",
+            _("{variant} is more than the {count} variants").format(
+                variant=args.variant, count=args.variants
+            ),
+        )
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
-        raise SpecError("-o", f"{args.output!r} is a file; give a folder")
+        raise SpecError("-o", _("{path} is a file; give a folder").format(path=repr(args.output)))
     if not folder.parent.is_dir():
-        raise SpecError("-o", f"folder {str(folder.parent)!r} does not exist; create it first")
-    spec = load_spec(args.spec, args.notation)
+        raise SpecError(
+            "-o", _("folder {folder} does not exist; create it first").format(folder=repr(str(folder.parent)))
+        )
+    spec = _load(args)
     request = Request(
         source=args.spec,
         count=args.variants if args.variants is not None else args.variant,
@@ -110,11 +121,18 @@ def summary(handout: Handout, folder: Path, files: int) -> str:
     )
     rejected = handout.rejected
     why = ", ".join(f"{n} {rule}" for rule, n in handout.rejected_by_rule().items())
+    count = len(handout.variants)
     lines = [
-        f"wrote {files} files into {folder}: {len(handout.variants)} variant"
-        f"{'' if len(handout.variants) == 1 else 's'} ({made}) of “{handout.spec.title}”",
-        f"{rejected} draw{'' if rejected == 1 else 's'} rejected{f' ({why})' if why else ''}",
-        f"grade with: tracer check {folder / 'variant-NN-spec.toml'} STUDENT.toml",
+        ngettext(
+            "wrote {files} files into {folder}: {count} variant ({made}) of “{title}”",
+            "wrote {files} files into {folder}: {count} variants ({made}) of “{title}”",
+            count,
+        ).format(files=files, folder=folder, count=count, made=made, title=_(handout.spec.title)),
+        ngettext("{count} draw rejected", "{count} draws rejected", rejected).format(count=rejected)
+        + (f" ({why})" if why else ""),
+        _("grade with: {command}").format(
+            command=f"tracer check {folder / 'variant-NN-spec.toml'} STUDENT.toml"
+        ),
     ]
     return "\n".join(lines)
 

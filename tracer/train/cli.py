@@ -6,18 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracer.cli import _decimals, _spec_argument, write_output
+from tracer.cli import _decimals, _load, _spec_argument, write_output
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.ids import parse
 from tracer.printing import DEFAULT_DECIMALS
-from tracer.spec import load_spec
 from tracer.train import FORMATS
 
 
 def _steps(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError("must be a whole number ≥ 1")
+        raise argparse.ArgumentTypeError(_("must be a whole number ≥ 1"))
     return value
 
 
@@ -25,9 +25,9 @@ def _rates(text: str) -> list[float]:
     try:
         rates = [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError("give numbers separated by commas, e.g. 0.05,0.5,5") from None
+        raise argparse.ArgumentTypeError(_("give numbers separated by commas, e.g. 0.05,0.5,5")) from None
     if not rates or any(not rate > 0 or rate == float("inf") for rate in rates):
-        raise argparse.ArgumentTypeError("give learning rates greater than 0, e.g. 0.05,0.5,5")
+        raise argparse.ArgumentTypeError(_("give learning rates greater than 0, e.g. 0.05,0.5,5"))
     return rates
 
 
@@ -37,9 +37,9 @@ def _batch(text: str) -> int | None:
     try:
         size = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError('give "full" or a whole number of samples per step') from None
+        raise argparse.ArgumentTypeError(_('give "full" or a whole number of samples per step')) from None
     if size < 1:
-        raise argparse.ArgumentTypeError('give "full" or a whole number of samples ≥ 1')
+        raise argparse.ArgumentTypeError(_('give "full" or a whole number of samples ≥ 1'))
     return size
 
 
@@ -47,41 +47,49 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     """Add ``tracer train`` to the subcommands."""
     p = commands.add_parser(
         "train",
-        help="run many steps of gradient descent; compare learning rates; draw the descent",
-        description="Run gradient descent from the spec's parameters and report the cost per step, "
-        "a verdict per learning rate (converged, too slow, oscillating, diverging), the trained "
-        "network's predictions, and pictures of the loss curves and of the descent on the cost surface.",
+        help=_("run many steps of gradient descent; compare learning rates; draw the descent"),
+        description=_(
+            "Run gradient descent from the spec's parameters and report the cost per step, "
+            "a verdict per learning rate (converged, too slow, oscillating, diverging), the trained "
+            "network's predictions, and pictures of the loss curves and of the descent on the cost surface."
+        ),
     )
     _spec_argument(p)
-    p.add_argument("--steps", type=_steps, default=1000, help="steps of gradient descent (default 1000)")
+    p.add_argument("--steps", type=_steps, default=1000, help=_("steps of gradient descent (default 1000)"))
     p.add_argument(
-        "--learning-rates", type=_rates, metavar="R[,R…]", help="one run per rate (default: the spec's)"
+        "--learning-rates", type=_rates, metavar="R[,R…]", help=_("one run per rate (default: the spec's)")
     )
     p.add_argument(
-        "--batch", type=_batch, default=None, metavar="full|K", help="samples per step (default full)"
+        "--batch", type=_batch, default=None, metavar="full|K", help=_("samples per step (default full)")
     )
-    p.add_argument("--seed", type=int, help="shuffle the samples every epoch with this seed (with --batch K)")
+    p.add_argument(
+        "--seed", type=int, help=_("shuffle the samples every epoch with this seed (with --batch K)")
+    )
     p.add_argument(
         "--watch",
         metavar="ID[,ID]",
-        help="one or two parameters to follow and draw, e.g. W[2][1][1],W[2][1][2]",
+        help=_("one or two parameters to follow and draw, e.g. W[2][1][1],W[2][1][2]"),
     )
     p.add_argument(
         "--format",
         choices=FORMATS,
         default="term",
-        help="term (default), md (with NAME-loss/descent.svg beside -o NAME.md), tex (with NAME-….pdf "
-        "beside -o NAME.tex), pdf (needs a TeX engine), json",
+        help=_(
+            "term (default), md (with NAME-loss/descent.svg beside -o NAME.md), tex (with NAME-….pdf "
+            "beside -o NAME.tex), pdf (needs a TeX engine), json"
+        ),
     )
-    p.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: stdout)")
+    p.add_argument("-o", "--output", metavar="PATH", help=_("write to this file (default: stdout)"))
     p.add_argument(
         "--plots",
         metavar="PREFIX",
-        help="write PREFIX-loss.png/.svg and PREFIX-descent.png/.svg (.pdf for tex and pdf); "
-        "md or tex with -o NAME.md/.tex: NAME-… beside it",
+        help=_(
+            "write PREFIX-loss.png/.svg and PREFIX-descent.png/.svg (.pdf for tex and pdf); "
+            "md or tex with -o NAME.md/.tex: NAME-… beside it"
+        ),
     )
     p.add_argument(
-        "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)"
+        "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help=_("decimals printed (default 9)")
     )
     p.set_defaults(run=cmd_train)
 
@@ -92,7 +100,12 @@ def _progress():
         return None
 
     def show(done: int, total: int) -> None:
-        print(f"\rtraining: {done} of {total} steps", end="", file=sys.stderr, flush=True)
+        print(
+            "\r" + _("training: {done} of {total} steps").format(done=done, total=total),
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
 
     return show
 
@@ -112,15 +125,17 @@ def cmd_train(args: argparse.Namespace) -> int:
         render_term,
     )
 
-    spec = load_spec(args.spec, args.notation)
+    spec = _load(args)
     watch = None
     if args.watch:
         texts = [t.strip() for t in args.watch.split(",") if t.strip()]
         if not 1 <= len(texts) <= 2:
-            raise SpecError("--watch", f"give one or two parameter ids, got {len(texts)}")
+            raise SpecError(
+                "--watch", _("give one or two parameter ids, got {count}").format(count=len(texts))
+            )
         watch = [check_parameter(spec, parse(t), t, "--watch") for t in texts]
     if args.format == "pdf" and args.output is None and sys.stdout.isatty():
-        raise SpecError("--format pdf", "a PDF is binary: give -o FILE.pdf or redirect the output")
+        raise SpecError("--format pdf", _("a PDF is binary: give -o FILE.pdf or redirect the output"))
     progress = _progress()
     training = train(spec, args.steps, args.learning_rates, args.batch, args.seed, watch, args.spec, progress)
     if progress is not None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from tracer.errors import SpecError
 from tracer.evaluate import Network
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.spec import NetworkSpec
 
@@ -75,15 +76,22 @@ def parameter(network: Network, ref: Ref) -> tuple[Array, tuple[int, ...]]:
 
 def check_parameter(spec: NetworkSpec, ref: Ref | None, text: str, field: str) -> Ref:
     """Return ``ref`` if it names a weight or bias of the spec's network; else a SpecError."""
-    example = "e.g. W[1][1][1] or b[1][1]"
+    example = _("e.g. {example}").format(example="W[1][1][1], b[1][1]")
     if ref is None or ref.kind not in ("W", "b") or ref.sample is not None:
-        raise SpecError(field, f'"{text}" is not a weight or bias id; {example}')
+        raise SpecError(
+            field, _('"{text}" is not a weight or bias id; {example}').format(text=text, example=example)
+        )
     layers = spec.layers
     inside = 1 <= ref.l < len(layers) and 1 <= ref.j <= layers[ref.l]
     if ref.kind == "W":
         inside = inside and 1 <= ref.k <= layers[ref.l - 1]
     if not inside:
-        raise SpecError(field, f"{text} is not in this {'-'.join(map(str, layers))} network; {example}")
+        raise SpecError(
+            field,
+            _("{text} is not in this {layers} network; {example}").format(
+                text=text, layers="-".join(map(str, layers)), example=example
+            ),
+        )
     return ref
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from tracer.errors import SpecError
 from tracer.evaluate import Network
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.spec import NetworkSpec
 from tracer.train.descent import History, Progress, batch_order, data, descend
@@ -223,14 +224,22 @@ def train(
     is True.
     """
     if steps < 1:
-        raise SpecError("--steps", f"must be a whole number ≥ 1, got {steps}")
+        raise SpecError("--steps", _("must be a whole number ≥ 1, got {value}").format(value=steps))
     rates = tuple(rates) if rates else (spec.learning_rate,)
     for rate in rates:
         if not (math.isfinite(rate) and rate > 0):
-            raise SpecError("--learning-rates", f"each rate must be a number greater than 0, got {rate:g}")
+            raise SpecError(
+                "--learning-rates",
+                _("each rate must be a number greater than 0, got {value}").format(value=f"{rate:g}"),
+            )
     n = len(spec.samples)
     if batch is not None and batch < 1:
-        raise SpecError("--batch", f'give "full" or a whole number of samples from 1 to {n}, got {batch}')
+        raise SpecError(
+            "--batch",
+            _('give "full" or a whole number of samples from 1 to {count}, got {value}').format(
+                count=n, value=batch
+            ),
+        )
     batch = None if batch is None or batch >= n else batch
     watch = tuple(watch) if watch else default_watch(spec)
     batches = None if batch is None else batch_order(n, batch, steps, seed)
