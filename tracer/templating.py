@@ -2,7 +2,9 @@
 
 The templates are the repository's ``templates/`` folder, installed as the package
 ``tracer.templates``; each kind of output (worked example, check report, training report)
-makes its environment here and registers its own filters by name.
+makes its environment here and registers its own filters by name. Every environment has
+``jinja2.ext.i18n`` with tracer's catalogue (``_``, ``ngettext``) and ``language()``, the code of
+the language being written (a Korean LaTeX document loads kotex).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import jinja2
 
 import tracer
+from tracer import i18n
 
 # LaTeX templates use these delimiters, so that TeX's braces need no escaping.
 LATEX_SYNTAX = {
@@ -61,4 +64,8 @@ def new_environment(cache_compiled: bool = False, **options: Any) -> jinja2.Envi
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
     }
-    return jinja2.Environment(**{**settings, **options})
+    env = jinja2.Environment(**{**settings, **options}, extensions=["jinja2.ext.i18n"])
+    # Template prose is written {{ _("…").format(name=…) }}, translated when rendered, like the code's.
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.globals["language"] = i18n.language
+    return env
