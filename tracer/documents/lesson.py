@@ -14,7 +14,7 @@ from __future__ import annotations
 import sympy as sp
 
 from tracer.activations import Activation, activation
-from tracer.derive import CHAIN, symbol
+from tracer.derive import CHAIN, LOSS_TERM, symbol
 from tracer.display import Call, Cases, Equals, Times, DerivativeOf, Increment, LimitToZero, PowerOfTen, Prime, matrix, shaped
 from tracer.documents.blocks import Block, Bullets, Document, Figure, Paragraph, Section, Step, Steps
 from tracer.documents.diagram import diagram, role, text_drawing
@@ -66,8 +66,11 @@ class Lesson(Writer):
         q = self.trace[ref]
         name = symbol(ref)
         formula = q.formula
-        # A formula that is one other quantity (∂C/∂b = δ, a frozen b′ = b) has nothing to substitute.
-        substituted = None if formula is None or formula.is_Symbol else q.substituted(self.trace.values)
+        # A formula that is one other quantity (∂C/∂b = δ, a frozen b′ = b) has nothing to substitute;
+        # nor has a cross-entropy term whose target is 0: it is 0 (0·ln a), as the conventions say.
+        zero_target = q.rule == LOSS_TERM and self.loss.uses_log and self.value(Ref("y", j=ref.j, sample=ref.sample)) == 0
+        plain = formula is None or formula.is_Symbol or (zero_target and self.spec.loss == "cross_entropy")
+        substituted = None if plain else q.substituted(self.trace.values)
         parts = [p for p in (name, formula, substituted, shown_number(q.value)) if p is not None]
         return Step(
             id=q.id,

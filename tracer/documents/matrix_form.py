@@ -70,6 +70,8 @@ def vector_equations(lesson: Lesson) -> list[Block]:
         back = Product(Transposed(naming.vector("W", l + 1)), naming.vector("delta", l + 1))
         bp2 = sp.Eq(naming.vector("delta", l), Hadamard(back, _slope_name(lesson, l, None)), evaluate=False)
         blocks.append(lesson.paragraph(_("BP2, a hidden layer's error term from the next layer's: {equation}"), equation=bp2))
+    if L == 1:
+        blocks.append(lesson.paragraph(_("BP2 carries error terms back into hidden layers; this network has none.")))
     bp3 = sp.Eq(Partial(cost, naming.vector("b", L)), delta, evaluate=False)
     bp4 = sp.Eq(Partial(cost, naming.vector("W", L)), Product(delta, Transposed(naming.vector("a", L - 1))), evaluate=False)
     blocks.append(lesson.paragraph(_("BP3, the gradient of the biases, here for the output layer: {equation}"), equation=bp3))
