@@ -87,7 +87,7 @@ def _corner(g: Activation, z: sp.Symbol) -> Prose:
 
 def _pieces(g: Activation, z: sp.Symbol) -> Prose:
     """Return ``LeakyReLU(z) = z for z > 0 and 0.01·z otherwise; its slope at exactly z = 0 …``."""
-    (above, positive), (below, _) = g.meaning(z).args
+    (above, positive), (below, _condition) = g.meaning(z).args
     return (_eq(g.written(z), above), " for ", positive, " and ", below, " otherwise; ", *_kink(g, z))
 
 

@@ -211,7 +211,7 @@ def batch_cost(spec: NetworkSpec, weights: list[Array], biases: list[Array]) -> 
     net = Network(tuple(weights), tuple(biases), net.g, net.cost)
     total = 0.0
     for number, sample in enumerate(spec.samples, start=1):
-        _, acts = net.forward(np.array(sample.x))
+        _zs, acts = net.forward(np.array(sample.x))
         total += float(np.sum(net.cost_terms(np.array(sample.y), acts[-1], f"samples[{number}]")))
     return total / len(spec.samples)
 

@@ -65,7 +65,20 @@ def new_environment(cache_compiled: bool = False, **options: Any) -> jinja2.Envi
         "keep_trailing_newline": True,
     }
     env = jinja2.Environment(**{**settings, **options}, extensions=["jinja2.ext.i18n"])
-    # Template prose is written {{ _("…").format(name=…) }}, translated when rendered, like the code's.
+    # Template prose is written {{ _("…", name=…) }}, translated when rendered, like the code's.
     env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.globals["_"] = sentence
     env.globals["language"] = i18n.language
     return env
+
+
+def sentence(message: str, **parts: Any) -> str:
+    """Return ``message`` translated, its ``{name}`` placeholders filled from ``parts`` afterwards.
+
+    Templates write ``{{ _("{count} of {total} correct", count=7, total=15) }}``.
+
+    >>> sentence("{count} of {total} correct", count=7, total=15)
+    '7 of 15 correct'
+    """
+    translated = i18n._(message)
+    return translated.format(**parts) if parts else translated

@@ -131,7 +131,7 @@ class Names:
         for index, (loose, shown) in enumerate(choices):
             matcher.set_seq1(loose)
             scores.append((matcher.ratio(), -index, shown))
-        score, _, shown = max(scores, default=(0.0, 0, ""))
+        score, _index, shown = max(scores, default=(0.0, 0, ""))
         if score >= 0.5:
             return _('did you mean "{name}"?').format(name=shown)
         return _("{command} lists the names").format(command=f"`tracer ids {self.spec_label}`")

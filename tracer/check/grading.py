@@ -55,6 +55,7 @@ from tracer.check.answers import Answer, AnswerSheet, Names, answer_files, read_
 from tracer.derive import recompute, symbol
 from tracer.errors import SpecError
 from tracer.evaluate import cost_after_update
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.trace import Quantity, Trace
 
@@ -84,8 +85,12 @@ class Tolerance:
     def text(self) -> str:
         """Return the rule in words, e.g. ``4 decimals (at most one unit apart in the last place)``."""
         if self.rtol is not None:
-            return f"relative {self.rtol:g} (absolute {ABS_FLOOR:g} near 0)"
-        return f"{self.decimals} decimals (at most one unit apart in the last place)"
+            return _("relative {rtol} (absolute {floor} near 0)").format(
+                rtol=f"{self.rtol:g}", floor=f"{ABS_FLOOR:g}"
+            )
+        return _("{decimals} decimals (at most one unit apart in the last place)").format(
+            decimals=self.decimals
+        )
 
     def accepts(self, given: float, expected: float) -> bool:
         """Return True when ``given`` counts as ``expected`` (never for NaN or infinity)."""

@@ -17,6 +17,8 @@ import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from tracer.check.grading import CARRIED, CORRECT, WRONG, CheckResult, Grade, Mark
+from tracer.documents.styles import display_width
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter, TracerPrettyPrinter
 from tracer.templating import new_environment
@@ -88,7 +90,7 @@ def environment(printer: MathPrinter, colour: bool = False) -> jinja2.Environmen
         latex=maths.latex,
         text=printer.text,
         worked=maths.worked,
-        pad=lambda text, width: text.ljust(width),
+        pad=lambda text, width: text + " " * (width - display_width(text)),
         number=printer.number,
         signed=lambda v: _signed(printer.number(v)),
         paint=paint,
@@ -110,11 +112,16 @@ def _context(result: CheckResult, printer: MathPrinter) -> dict[str, Any]:
     return {
         "result": result,
         "spec": result.trace.spec,
+        # Columns by display width (Hangul takes two), each at least as wide as its translated head.
         "widths": {
-            "symbol": max((len(printer.text(m.symbol)) for m in marks), default=1),
-            "given": max((len(printer.number(m.given)) for m in marks), default=5),
-            "expected": max((len(printer.number(m.expected)) for m in marks), default=8),
-            "difference": max((len(printer.number(abs(m.difference))) + 1 for m in marks), default=10),
+            "symbol": max((display_width(printer.text(m.symbol)) for m in marks), default=1),
+            "given": max([display_width(_("yours"))] + [len(printer.number(m.given)) for m in marks]),
+            "expected": max(
+                [display_width(_("expected"))] + [len(printer.number(m.expected)) for m in marks]
+            ),
+            "difference": max(
+                [display_width(_("difference"))] + [len(printer.number(abs(m.difference))) + 1 for m in marks]
+            ),
         },
     }
 

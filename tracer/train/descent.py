@@ -163,7 +163,7 @@ def descend(
             done = k
             break
         if batches is not None:
-            _, grad_w, grad_b = _gradient(network, x[batches[k]], y[batches[k]], masks)
+            _activations, grad_w, grad_b = _gradient(network, x[batches[k]], y[batches[k]], masks)
         for W, g in zip(network.weights, grad_w, strict=True):
             W -= rate * g  # update: w′ = w − η ∂C/∂w
         if spec.update_biases:

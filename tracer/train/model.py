@@ -155,7 +155,7 @@ def predictions(spec: NetworkSpec, history: History) -> tuple[Prediction, ...]:
     """Return the trained network's output for every sample, rounded to a class for a classifier."""
     base = Network.of(spec)
     network = Network(history.weights, history.biases, base.g, base.cost)
-    x, _ = data(spec)
+    x, _targets = data(spec)
     with np.errstate(over="ignore", invalid="ignore"):
         outputs = network.forward(x)[1][-1]
     classes = is_classifier(spec)
