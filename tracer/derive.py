@@ -26,29 +26,30 @@ from functools import lru_cache
 import sympy as sp
 
 from tracer.activations import activation
+from tracer.i18n import N_
 from tracer.ids import Ref, parse
 from tracer.losses import Loss
 from tracer.losses import loss as find_loss
 from tracer.spec import Shape
 
-# Rule labels, shown beside each step of a worked example.
-GIVEN = "given"
-FORWARD_Z = "weighted input"
-FORWARD_A = "activation"
-LOSS_TERM = "loss"
-LOSS_SUM = "cost"
-BATCH_MEAN = "batch average"
-DC_DA = "loss derivative"
-PATHS = "sum over paths"
-SLOPE = "activation derivative"
+# Rule labels, shown beside each step of a worked example (catalogue messages: a report translates them).
+GIVEN = N_("given")
+FORWARD_Z = N_("weighted input")
+FORWARD_A = N_("activation")
+LOSS_TERM = N_("loss")
+LOSS_SUM = N_("cost")
+BATCH_MEAN = N_("batch average")
+DC_DA = N_("loss derivative")
+PATHS = N_("sum over paths")
+SLOPE = N_("activation derivative")
 BP1 = "BP1"
 BP2 = "BP2"
 BP3 = "BP3"
 BP4 = "BP4"
-CHAIN = "chain rule"
-UPDATE = "update"
-FROZEN = "frozen"
-AFTER = "cost after the update"
+CHAIN = N_("chain rule")
+UPDATE = N_("update")
+FROZEN = N_("frozen")
+AFTER = N_("cost after the update")
 
 
 def symbol(ref: Ref) -> sp.Symbol:
