@@ -213,7 +213,7 @@ def _parse(text: str, is_json: bool, where: str) -> dict[str, Any]:
         kind = "JSON" if is_json else "TOML"
         raise SpecError(where, _("not valid {kind}: {error}").format(kind=kind, error=error)) from None
     if not isinstance(data, dict):
-        raise SpecError(where, _("the spec must be a table of keys such as layers and samples"))
+        raise SpecError(where, _("the spec must be a table of keys such as `layers` and `samples`"))
     return data
 
 
