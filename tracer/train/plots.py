@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter
 
 from tracer.derive import symbol
+from tracer.i18n import _, language
 from tracer.ids import Ref
 from tracer.printing import MathPrinter, format_number
 from tracer.train.landscape import Landscape, Path
@@ -32,6 +33,9 @@ SETTINGS = {
     "font.size": 10,
     "axes.titlesize": 11,
 }
+# Korean labels: Hangul from NanumGothic (Debian's fonts-nanum) by matplotlib's font fallback;
+# every other glyph still comes from DejaVu Sans, so the pictures differ only in their words.
+KOREAN = {"font.family": ["DejaVu Sans", "NanumGothic"]}
 METADATA = {
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
@@ -40,6 +44,11 @@ METADATA = {
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 LEVELS = 16  # bands of the contour map
 MARKED_STEPS = 40  # a path shows a dot for each of its first steps, then a line
+
+
+def settings() -> dict:
+    """Return matplotlib's settings for the pictures in the current language (a Korean font for ko)."""
+    return {**SETTINGS, **(KOREAN if language() == "ko" else {})}
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -66,17 +75,23 @@ def loss_figure(training: Training, printer: MathPrinter) -> Figure:
     for i, run in enumerate(training.runs):
         losses = run.history.losses
         colour = COLOURS[i % len(COLOURS)]
-        label = f"{_rate(printer, run.rate)}: {run.verdict.kind}"
+        label = f"{_rate(printer, run.rate)}: {_(run.verdict.kind)}"
         ax.plot(np.arange(len(losses)), losses, color=colour, linewidth=1.6, label=label)
         if run.verdict.non_finite_at is not None:
             last = run.verdict.non_finite_at - 1
             ax.plot([last], [losses[last]], marker="X", markersize=9, color=colour, linestyle="none")
     if training.log_scale:
         ax.set_yscale("log")
-    batch = "full batch" if training.batch is None else f"batches of {training.batch}"
-    ax.set_title(f"{training.spec.title}\ncost {cost} after each step ({batch})")
-    ax.set_xlabel("step")
-    ax.set_ylabel(f"cost {cost}" + (" (log scale)" if training.log_scale else ""))
+    if training.batch is None:
+        subtitle = _("cost {cost} after each step (full batch)").format(cost=cost)
+    else:
+        subtitle = _("cost {cost} after each step (batches of {size})").format(cost=cost, size=training.batch)
+    ax.set_title(f"{_(training.spec.title)}\n{subtitle}")
+    ax.set_xlabel(_("step"))
+    if training.log_scale:
+        ax.set_ylabel(_("cost {cost} (log scale)").format(cost=cost))
+    else:
+        ax.set_ylabel(_("cost {cost}").format(cost=cost))
     ax.set_xlim(0, training.steps)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="best", frameon=True)
@@ -91,10 +106,12 @@ def descent_figure(training: Training, printer: MathPrinter) -> Figure:
     cost = _math(printer, Ref("C"))
     names = [_math(printer, ref) for ref in land.refs]
     if len(land.refs) == 1:
-        ax.plot(land.axes[0], land.costs, color="0.25", linewidth=1.8, label=f"cost {cost}")
+        ax.plot(
+            land.axes[0], land.costs, color="0.25", linewidth=1.8, label=_("cost {cost}").format(cost=cost)
+        )
         ax.margins(y=0.32)  # room below each valley for its label
         for rank, (w, c) in enumerate(land.valleys):
-            name = "lowest valley" if rank == 0 else "a higher valley"
+            name = _("lowest valley") if rank == 0 else _("a higher valley")
             ax.annotate(
                 f"{name}\n{cost} ≈ {format_number(c, 4)}",
                 (w, c),
@@ -108,13 +125,13 @@ def descent_figure(training: Training, printer: MathPrinter) -> Figure:
             )
         if land.log_scale:
             ax.set_yscale("log")
-        ax.set_ylabel(f"cost {cost}")
+        ax.set_ylabel(_("cost {cost}").format(cost=cost))
     else:
         _contours(figure, ax, land.axes, land.costs, cost)
         ax.set_ylabel(names[1])
     for i, path in enumerate(land.paths):
         xs, ys = _track(land, path)
-        label = f"{_rate(printer, path.rate)}: {path.verdict.kind}"
+        label = f"{_rate(printer, path.rate)}: {_(path.verdict.kind)}"
         marked = list(range(min(len(xs), MARKED_STEPS)))
         colour = COLOURS[i % len(COLOURS)]
         ax.plot(
@@ -130,10 +147,11 @@ def descent_figure(training: Training, printer: MathPrinter) -> Figure:
     if len(land.refs) == 2:
         ax.set_ylim(land.axes[1][0], land.axes[1][-1])
     ax.set_xlabel(names[0])
-    over = " and ".join(names)
-    held = "\n(the other parameters held at their starting values)" if land.held else ""
-    ax.set_title(f"{training.spec.title}\ngradient descent on cost {cost} over {over}{held}")
-    ax.legend(loc="best", frameon=True, title="○ start   ★ end")
+    over = _(" and ").join(names)
+    subtitle = _("gradient descent on cost {cost} over {parameters}").format(cost=cost, parameters=over)
+    held = "\n" + _("(the other parameters held at their starting values)") if land.held else ""
+    ax.set_title(f"{_(training.spec.title)}\n{subtitle}{held}")
+    ax.legend(loc="best", frameon=True, title=_("○ start   ★ end"))
     return figure
 
 
@@ -155,7 +173,7 @@ def _contours(figure: Figure, ax: Axes, axes: tuple, costs: np.ndarray, cost: st
     norm = BoundaryNorm(levels, ncolors=256)
     filled = ax.contourf(axes[0], axes[1], costs, levels=levels, norm=norm, cmap="viridis")
     ax.contour(axes[0], axes[1], costs, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
-    bar = figure.colorbar(filled, ax=ax, label=f"cost {cost}")
+    bar = figure.colorbar(filled, ax=ax, label=_("cost {cost}").format(cost=cost))
     bar.set_ticks(levels[:: max(1, len(levels) // 8)])
     bar.ax.yaxis.set_major_formatter(FormatStrFormatter("%.4g"))
 
@@ -163,7 +181,7 @@ def _contours(figure: Figure, ax: Axes, axes: tuple, costs: np.ndarray, cost: st
 def image(figure: Figure, kind: str) -> bytes:
     """Return a figure as PNG, SVG or PDF bytes, identical for identical figures."""
     buffer = io.BytesIO()
-    with matplotlib.rc_context(SETTINGS):
+    with matplotlib.rc_context(settings()):
         figure.savefig(buffer, format=kind, dpi=150, metadata=METADATA[kind])
     return buffer.getvalue()
 
@@ -174,7 +192,8 @@ def pictures(
     """Return every picture of a training in each of ``kinds``: ``{"loss.png": …, "descent.svg": …}``."""
     result = {}
     for name, draw in (("loss", loss_figure), ("descent", descent_figure)):
-        figure = draw(training, printer)
+        with matplotlib.rc_context(settings()):  # fonts are chosen when a label is made
+            figure = draw(training, printer)
         for kind in kinds:
             result[f"{name}.{kind}"] = image(figure, kind)
     return result

@@ -22,6 +22,8 @@ from tracer.derive import symbol
 from tracer.display import Product, Total
 from tracer.documents.pdf import compile_latex
 from tracer.documents.prose import tex_code, tex_escape
+from tracer.documents.styles import display_width
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.notation import Partial, notation
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter, format_number
@@ -94,7 +96,7 @@ def _latex_vector(context: jinja2.runtime.Context, values: tuple[float, ...]) ->
 def _num(context: jinja2.runtime.Context, value: float) -> str:
     """Return a number in the report's format (``decimals`` from the context); ``nan``/``inf`` as words."""
     if not math.isfinite(value):
-        return "not a number" if math.isnan(value) else ("∞" if value > 0 else "−∞")
+        return _("not a number") if math.isnan(value) else ("∞" if value > 0 else "−∞")
     return format_number(value, context["decimals"])
 
 
@@ -107,8 +109,13 @@ def _vector(context: jinja2.runtime.Context, values: tuple[float, ...]) -> str:
 
 def _table(rows: list[list[str]]) -> str:
     """Return rows of cells as aligned text: the first row is the header, numbers align right."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            " " * (w - display_width(cell)) + cell for cell, w in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    ]
     lines.insert(1, "  ".join("─" * w for w in widths))
     return "\n".join("  " + line for line in lines)
 
@@ -189,7 +196,7 @@ def _context(training: Training, decimals: int, kind: str = "term") -> dict:
 @jinja2.pass_context
 def _run_table(context: jinja2.runtime.Context, run: Run) -> str:
     """Return a run's table: step, cost, gradient length and the watched parameters."""
-    header = ["step", context["C"], context["gradient"], *context["names"]]
+    header = [_("step"), context["C"], context["gradient"], *context["names"]]
     rows = [[str(r.step), _num(context, r.loss), _num(context, r.gradient_norm)] for r in run.rows]
     rows = [row + [_num(context, v) for v in r.watched] for row, r in zip(rows, run.rows, strict=True)]
     return _table([header, *rows])
@@ -198,7 +205,7 @@ def _run_table(context: jinja2.runtime.Context, run: Run) -> str:
 @jinja2.pass_context
 def _parameter_table(context: jinja2.runtime.Context, run: Run) -> str:
     """Return every parameter of a run at the start and at the end."""
-    header = ["", "start", f"after {run.verdict.steps} steps"]
+    header = ["", _("start"), _("after {steps} steps").format(steps=run.verdict.steps)]
     symbol_of = context["symbol"]
     rows = [[symbol_of(p.ref), _num(context, p.start), _num(context, p.end)] for p in run.parameters]
     return _table([header, *rows])
@@ -208,7 +215,7 @@ def _parameter_table(context: jinja2.runtime.Context, run: Run) -> str:
 def _prediction_table(context: jinja2.runtime.Context, run: Run) -> str:
     """Return each sample's input, target and output (and, for a classifier, its class and a mark)."""
     classes = context["t"].classifier
-    header = ["x", "y", "a", *(["class", ""] if classes else [])]
+    header = ["x", "y", "a", *([_("class"), ""] if classes else [])]
     rows = []
     for p in run.predictions:
         row = [_vector(context, p.x), _vector(context, p.y), _vector(context, p.a)]

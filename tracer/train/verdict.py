@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-CONVERGED = "converged"
-TOO_SLOW = "too slow"
-OSCILLATING = "oscillating"
-DIVERGING = "diverging"
+from tracer.i18n import N_
+
+# Verdict kinds: identifiers in JSON, catalogue messages where a report prints them.
+CONVERGED = N_("converged")
+TOO_SLOW = N_("too slow")
+OSCILLATING = N_("oscillating")
+DIVERGING = N_("diverging")
 KINDS = (CONVERGED, TOO_SLOW, OSCILLATING, DIVERGING)
 
 SETTLED = 0.01  # a run has settled once 99 % of its whole decrease is done
