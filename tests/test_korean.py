@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import warnings
 
 import pytest
 
@@ -22,7 +23,7 @@ from tracer.trace import trace
 ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){3,}")
 # What may stay English: maths, code, file names and the titles of works (「…」, 『…』).
 MARKDOWN_NOT_PROSE = re.compile(
-    r"```.*?```|\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|「[^」]*」|『[^』]*』|\]\([^)]*\)", re.S
+    r"```.*?```|\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|「[^」]*」|『[^』]*』|\]\([^)]*\)|^ *tracer .*$", re.S | re.M
 )
 LATEX_NOT_PROSE = re.compile(
     r"\\begin\{(aligned|align\*|equation\*|tikzpicture|gather\*)\}.*?\\end\{\1\}|\\\[.*?\\\]|\$[^$]*\$"
@@ -173,3 +174,30 @@ def test_every_command_takes_lang(command, capsys):
     with pytest.raises(SystemExit):
         run(capsys, command, "--help", "--lang", "ko")
     assert "--lang {en,ko}" in capsys.readouterr().out
+
+
+def test_a_korean_training_report_and_its_plots_have_korean_words_and_every_glyph(caplog):
+    from tracer.train.model import train
+    from tracer.train.render import report_files
+
+    with speaking("ko"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # xor's losses span decades: a log axis, whose labels are maths; two watched weights: contours
+        training = train(load_spec("xor"), 300, (0.5, 20.0), source="xor")
+        files = report_files(training, "xor", ("md", "tex"), worked="xor")
+        terminal = render_training(training)
+    assert not [w for w in caught if "Glyph" in str(w.message) or "findfont" in str(w.message)]
+    assert not [r for r in caplog.records if "glyph" in r.getMessage() or "findfont" in r.getMessage()]
+    assert files["xor-loss.png"].startswith(b"\x89PNG") and files["xor-descent.pdf"].startswith(b"%PDF")
+    for text in (files["xor.md"], terminal):
+        assert "경사 하강법" in text
+        assert english_sentences(text) == []
+    latex = files["xor.tex"]
+    assert "\\usepackage{kotex}" in latex
+    assert english_sentences(latex.partition("\\begin{document}")[2], LATEX_NOT_PROSE) == []
+
+
+def render_training(training) -> str:
+    from tracer.train.render import render_term
+
+    return render_term(training, unicode=True)

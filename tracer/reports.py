@@ -5,7 +5,9 @@ Each writer in :data:`WRITERS` returns its files by path under the folder:
 * every preset's worked example: ``NAME.md`` with ``NAME.svg`` beside it, ``NAME.tex``, ``NAME.pdf``;
 * the training reports of :data:`TRAININGS` (``tracer train``): ``NAME.md`` with its pictures as
   PNG and SVG, ``NAME.tex`` with them as PDF, and ``NAME.pdf``;
-* an example handout in ``handout/`` (:data:`HANDOUT`).
+* an example handout in ``handout/`` (:data:`HANDOUT`);
+* in Korean, in ``ko/``: the worked example of ``mazur`` (``mazur.md`` with ``mazur.svg``,
+  ``mazur.pdf``) and the example handout (``ko/handout/``).
 
 ``tests/test_reports.py`` fails when a file is stale, missing, or in the folder without a writer.
 """
@@ -20,7 +22,7 @@ from tracer.documents.render import render_latex, render_markdown, render_svg
 from tracer.errors import SpecError
 from tracer.handout.model import Request, make_handout
 from tracer.handout.render import combined_sources, compiled, handout_files, view
-from tracer.i18n import _
+from tracer.i18n import _, speaking
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.spec import load_spec, preset_names
 from tracer.trace import trace
@@ -89,8 +91,23 @@ def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     return {f"handout/{name}": content for name, content in sorted(files.items())}
 
 
+def korean_report_files(pdf: bool = True) -> dict[str, str | bytes]:
+    """Return the Korean reports by path under ``reports/``: ``ko/mazur.md``, ``ko/mazur.svg``,
+    ``ko/mazur.pdf`` and the example handout in ``ko/handout/``."""
+    with speaking("ko"):
+        result = trace(load_spec("mazur"))
+        files: dict[str, str | bytes] = {
+            "mazur.md": render_markdown(result, DEFAULT_DECIMALS, "mazur.svg"),
+            "mazur.svg": render_svg(result, DEFAULT_DECIMALS),
+        }
+        if pdf:
+            files["mazur.pdf"] = compile_latex(render_latex(result, DEFAULT_DECIMALS))
+        files.update(handout_report_files(pdf))
+    return {f"ko/{name}": content for name, content in sorted(files.items())}
+
+
 # Every writer of reports/: each returns its files by path under the folder.
-WRITERS = (preset_report_files, training_report_files, handout_report_files)
+WRITERS = (preset_report_files, training_report_files, handout_report_files, korean_report_files)
 
 
 def write_reports(folder: Path, write) -> list[str]:
@@ -105,7 +122,7 @@ def write_reports(folder: Path, write) -> list[str]:
     written = []
     for writer in WRITERS:
         for file, content in writer().items():
-            (folder / file).parent.mkdir(exist_ok=True)
+            (folder / file).parent.mkdir(parents=True, exist_ok=True)
             write(content, str(folder / file))
             written.append(file)
     return written

@@ -33,9 +33,19 @@ SETTINGS = {
     "font.size": 10,
     "axes.titlesize": 11,
 }
-# Korean labels: Hangul from NanumGothic (Debian's fonts-nanum) by matplotlib's font fallback;
-# every other glyph still comes from DejaVu Sans, so the pictures differ only in their words.
-KOREAN = {"font.family": ["DejaVu Sans", "NanumGothic"]}
+# Korean labels: NanumGothic (Debian's fonts-nanum) first, DejaVu Sans for the glyphs it lacks (font
+# fallback). In a label with maths ("η = 1: 수렴") mathtext sets the words in the label's first font
+# and the maths in DejaVu Sans as in English, anything else from STIX.
+KOREAN = {
+    "font.family": ["NanumGothic", "DejaVu Sans"],
+    "mathtext.fontset": "custom",
+    "mathtext.rm": "DejaVu Sans",
+    "mathtext.it": "DejaVu Sans:italic",
+    "mathtext.bf": "DejaVu Sans:bold",
+    "mathtext.sf": "DejaVu Sans",
+    "mathtext.cal": "DejaVu Sans",
+    "mathtext.fallback": "stixsans",
+}
 METADATA = {
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
@@ -194,6 +204,11 @@ def pictures(
     for name, draw in (("loss", loss_figure), ("descent", descent_figure)):
         with matplotlib.rc_context(settings()):  # fonts are chosen when a label is made
             figure = draw(training, printer)
+        if language() == "ko":
+            # Tick labels are numbers, a log axis's in maths ($\\mathdefault{10^{-2}}$), which
+            # mathtext would set in NanumGothic, a font without "−": keep them in DejaVu Sans.
+            for ax in figure.axes:
+                ax.tick_params(labelfontfamily="DejaVu Sans")
         for kind in kinds:
             result[f"{name}.{kind}"] = image(figure, kind)
     return result
