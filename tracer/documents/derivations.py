@@ -63,8 +63,7 @@ def equations_section(lesson: Lesson) -> list[Block]:
         lesson.paragraph(
             _(
                 "BP1 and BP2 give the error terms; BP3 and BP4 turn them into gradients. Both need the "
-                "slope of "
-                "each activation and the slope of the loss, worked out next."
+                "slope of each activation and the slope of the loss, worked out next."
             )
         )
     )
@@ -148,11 +147,10 @@ def activation_derivative(lesson: Lesson, g: Activation, l: int) -> list[Block]:
                 _(
                     "The slope of {g} is 1 where the weighted input is positive and {below} where it is "
                     "negative. At exactly 0 the function has a corner and no derivative; tracer takes "
-                    "{at_zero} there, as PyTorch does."
+                    "{below} there, as PyTorch does."
                 ),
                 g=g.written(z),
                 below=below,
-                at_zero=below,
             ),
             lesson.equations(
                 (
@@ -181,8 +179,7 @@ def softmax_jacobian_rule(lesson: Lesson) -> list[Block]:
         lesson.paragraph(
             _(
                 "A softmax output depends on every weighted input of its layer, so its slope is a "
-                "matrix, the "
-                "Jacobian. By the quotient rule on {share}:"
+                "matrix, the Jacobian. By the quotient rule on {share}:"
             ),
             share=sp.Eq(
                 ai,
