@@ -15,7 +15,7 @@ from tracer.catalogue import extract, mo_bytes, po_path
 from tracer.i18n import LOCALE_FOLDER
 
 PO = po_path("ko")
-BRACES = re.compile(r"\{(\w*)\}")
+BRACES = re.compile(r"(?<!\{)\{(\w*(?:![rsa])?(?::[^{}]*)?)\}")  # {name}, {path!r}, {value:g}; not {{
 PERCENT = re.compile(r"%(?:\((\w+)\))?[sdr]")
 # A particle whose form follows the pronunciation of the word before it (은/는, 이/가, 을/를, 와/과,
 # 으로/로), written right after a placeholder: "{value}를" reads wrong for half the values.
