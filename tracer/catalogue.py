@@ -85,6 +85,13 @@ def update(lang: str, template: Catalog) -> Catalog:
         catalogue = Catalog(locale=lang, domain=DOMAIN, project=DOMAIN)
     catalogue.update(template, no_fuzzy_matching=True)
     catalogue.obsolete.clear()
+    catalogue.header_comment = (
+        f"# {lang} translations of tracer's messages, kept in step with the code by\n"
+        "# python -m tracer.catalogue; terms as tracer/locale/glossary.toml chooses them."
+    )
+    catalogue.project, catalogue.version = DOMAIN, "1"
+    catalogue.copyright_holder = catalogue.last_translator = "tracer contributors"
+    catalogue.language_team, catalogue.msgid_bugs_address = lang, ""
     catalogue.creation_date = catalogue.revision_date = FIXED_DATE
     catalogue.fuzzy = False
     return catalogue

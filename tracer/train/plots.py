@@ -202,7 +202,8 @@ def pictures(
     """Return every picture of a training in each of ``kinds``: ``{"loss.png": …, "descent.svg": …}``."""
     result = {}
     for name, draw in (("loss", loss_figure), ("descent", descent_figure)):
-        with matplotlib.rc_context(settings()):  # fonts are chosen when a label is made
+        # Fonts are chosen when a label is made: a Korean figure is drawn with the Korean fonts.
+        with matplotlib.rc_context(KOREAN if language() == "ko" else {}):
             figure = draw(training, printer)
         if language() == "ko":
             # Tick labels are numbers, a log axis's in maths ($\\mathdefault{10^{-2}}$), which
