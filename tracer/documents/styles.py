@@ -183,7 +183,7 @@ def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str
     """
     groups: list[list[stringPict]] = []  # runs with no space to break at
     for text, math, baseline in [(lead, False, 0), *spans]:
-        pieces = [stringPict(text, baseline)] if math else [stringPict(t) for t in _WORDS.findall(text)]
+        pieces = [_Piece(text, baseline)] if math else [_Piece(t) for t in _WORDS.findall(text)]
         for piece in pieces:
             if groups and not _ends_in_space(groups[-1][-1]):
                 groups[-1].append(piece)
@@ -198,12 +198,21 @@ def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str
         lines[-1].extend(group)
     rows = []
     for i, line in enumerate(lines):
-        picture = stringPict(*stringPict.next(*line)).render(wrap_line=False) if line else ""
+        # The rows as joined: stringPict() would centre them again by len(), not by display width.
+        picture = stringPict.next(*line)[0] if line else ""
         rows += [(" " * indent if i else "") + row for row in picture.split("\n")]
     return "\n".join(row.rstrip() for row in rows)
 
 
 _WORDS = re.compile(r"\S+\s*|\s+")
+
+
+class _Piece(stringPict):
+    """A word or a picture measured by display width: a Hangul syllable takes two columns, so the
+    words after it and the rows of a picture beside it line up on a terminal."""
+
+    def width(self) -> int:
+        return max(display_width(row) for row in self.picture)
 
 
 def _ends_in_space(piece: stringPict) -> bool:
