@@ -23,7 +23,8 @@ from tracer.trace import trace
 ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){3,}")
 # What may stay English: maths, code, file names and the titles of works (「…」, 『…』).
 MARKDOWN_NOT_PROSE = re.compile(
-    r"```.*?```|\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|「[^」]*」|『[^』]*』|\]\([^)]*\)|^ *tracer .*$", re.S | re.M
+    r"```.*?```|\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|「[^」]*」|『[^』]*』|\]\([^)]*\)|^ *tracer .*$|<[^>]*>",
+    re.S | re.M,
 )
 LATEX_NOT_PROSE = re.compile(
     r"\\begin\{(aligned|align\*|equation\*|tikzpicture|gather\*)\}.*?\\end\{\1\}|\\\[.*?\\\]|\$[^$]*\$"
@@ -216,3 +217,16 @@ def test_korean_terminal_lines_fit_by_display_width(preset, width):
     assert prose and [line for line in prose if display_width(line) > width] == []
     if width == 80:  # at 60 a few wide matrices and tables do not fit yet, in English as in Korean
         assert [line for line in lines if display_width(line) > width] == []
+
+
+def test_a_korean_handout_has_no_english_sentence():
+    from tracer.handout.model import Request, make_handout
+    from tracer.handout.render import handout_files
+
+    with speaking("ko"):
+        files = handout_files(make_handout(load_spec("mazur"), Request("mazur", count=2, seed=1)))
+    texts = {name: text for name, text in files.items() if isinstance(text, str)}
+    assert "문제 1" in texts["variant-01-exercise.md"] and "답안 1" in texts["variant-01-key.md"]
+    for name, text in texts.items():
+        if name.endswith(".md"):
+            assert english_sentences(text) == [], name

@@ -33,6 +33,7 @@ from tracer.exact import check_exact, exact_trace
 from tracer.handout import DEFAULT_DECIMALS
 from tracer.handout.randomize import KINDS, Draw, Pattern, Randomize, parse_ask, parse_pattern
 from tracer.handout.rules import alike, numbers, rejection
+from tracer.i18n import N_
 from tracer.ids import Ref
 from tracer.spec import NetworkSpec, Sample
 from tracer.trace import Trace, trace
@@ -205,11 +206,11 @@ def _judge(spec: NetworkSpec, decimals: int, earlier: set[tuple]) -> str | None:
     try:
         values = evaluate(spec)
     except SpecError:
-        return "overflow"
+        return N_("overflow")
     broken = rejection(spec, values, decimals)
     if broken is not None:
         return broken[0]
-    return None if alike(spec, earlier) is None else "alike"
+    return None if alike(spec, earlier) is None else N_("alike")
 
 
 def draw_variant(

@@ -22,6 +22,7 @@ from tracer.documents.render import document, environment, render_svg
 from tracer.documents.styles import LatexStyle
 from tracer.handout.model import Handout, Variant
 from tracer.handout.rules import SATURATION
+from tracer.i18n import N_, _
 from tracer.printing import MathPrinter, format_number
 from tracer.spec_toml import spec_toml, toml_number, toml_string
 
@@ -111,7 +112,11 @@ def file_names(handout: Handout, k: int, format: str) -> VariantFiles:
 
 def _phrase(words: list[str]) -> str:
     """Return words as a list in prose: ``weights, biases and inputs``."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return (
+        words[0]
+        if len(words) == 1
+        else _("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
+    )
 
 
 def _sheet(handout: Handout, variant: Variant, format: str, style: LatexStyle) -> Sheet:
@@ -138,11 +143,17 @@ def view(handout: Handout, format: str | None = None) -> HandoutView:
     first = handout.variants[0].trace
     style = LatexStyle(MathPrinter(first.naming, request.decimals))
     sheets = tuple(_sheet(handout, v, format, style) for v in handout.variants)
-    kinds = {"weights": "weights", "biases": "biases", "x": "inputs", "y": "targets", "learning_rate": "η"}
-    varied = [kinds[k] for k, rule in handout.rules.items() if rule is not None]
-    kept = [kinds[k] for k, rule in handout.rules.items() if rule is None]
+    kinds = {
+        "weights": N_("weights"),
+        "biases": N_("biases"),
+        "x": N_("inputs"),
+        "y": N_("targets"),
+        "learning_rate": "η",
+    }
+    varied = [_(kinds[k]) for k, rule in handout.rules.items() if rule is not None]
+    kept = [_(kinds[k]) for k, rule in handout.rules.items() if rule is None]
     return HandoutView(
-        title=handout.spec.title,
+        title=_(handout.spec.title),
         source=request.source,
         seed=request.seed,
         count=request.count,
@@ -152,7 +163,7 @@ def view(handout: Handout, format: str | None = None) -> HandoutView:
         varied=_phrase(varied),
         kept=_phrase(kept) if kept else None,
         saturation=format_number(SATURATION),
-        rejected=f"{handout.rejected} {'draw was' if handout.rejected == 1 else 'draws were'}",
+        rejected=handout.rejected,
         rejections=tuple(Rejections(rule, n) for rule, n in handout.rejected_by_rule().items()),
         command=request.command(),
         format=format,
@@ -167,8 +178,14 @@ def answers_toml(handout: Handout, variant: Variant, spec_file: str) -> str:
     ``tracer check SPEC_FILE ANSWERS`` reads it; an exact handout adds each fraction as a comment.
     """
     lines = [
-        f"# Answers of variant {variant.number} ({variant.code}) of “{handout.spec.title}”.",
-        f"# Grade a student's answers with: tracer check {spec_file} STUDENT.toml",
+        "# "
+        + _("Answers of variant {number} ({code}) of “{title}”.").format(
+            number=variant.number, code=variant.code, title=_(handout.spec.title)
+        ),
+        "# "
+        + _("Grade a student's answers with: {command}").format(
+            command=f"tracer check {spec_file} STUDENT.toml"
+        ),
     ]
     for ref in handout.asked:
         value = variant.trace.values[ref]
@@ -180,7 +197,10 @@ def answers_toml(handout: Handout, variant: Variant, spec_file: str) -> str:
 def _spec_file(variant: Variant) -> str:
     """Return a variant's spec as TOML with a comment saying where it comes from."""
     return spec_toml(
-        variant.spec, f"Variant {variant.number} ({variant.code}); made again with:\n{variant.command}"
+        variant.spec,
+        _("Variant {number} ({code}); made again with:").format(number=variant.number, code=variant.code)
+        + "\n"
+        + variant.command,
     )
 
 

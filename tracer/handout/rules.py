@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from tracer.i18n import N_
 from tracer.ids import Ref
 from tracer.printing import format_number
 from tracer.spec import NetworkSpec
@@ -110,11 +111,12 @@ def vanishing_gradient(spec: NetworkSpec, values: Values, decimals: int) -> str 
     return None
 
 
+# Rule names: keys in code, catalogue messages where a handout's index counts them.
 RULES: dict[str, Rule] = {
-    "saturated": saturated_unit,
-    "dead ReLU layer": dead_relu_layer,
-    "ReLU at its kink": relu_at_kink,
-    "gradient prints as 0": vanishing_gradient,
+    N_("saturated"): saturated_unit,
+    N_("dead ReLU layer"): dead_relu_layer,
+    N_("ReLU at its kink"): relu_at_kink,
+    N_("gradient prints as 0"): vanishing_gradient,
 }
 
 
