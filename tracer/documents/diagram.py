@@ -7,22 +7,23 @@ caller's style, so they are LaTeX for TikZ and Unicode for SVG and the terminal.
 
 Each weight's label is written along its own edge, on the line, on a white box that interrupts
 the line: the text runs in the edge's direction, so it cannot be read as another edge's label,
-and no line crosses it. Where along the edge it goes is chosen edge by edge (:func:`_place`):
-the free spot nearest the edge's preferred spot, avoiding the boxes already placed, the neurons
-and the bias labels, and crossing as few other edges as it can. When a gap between two layers
-has no free spot left for a label, the gap is widened and the labels placed again.
+and no line crosses it. :mod:`tracer.documents.layout` finds each label a spot on its edge clear
+of every other label, the neurons and the bias labels; a gap between two layers with no room
+for its labels is widened, and wide networks try taller rows too, keeping the layout that
+needs the least shrinking to fit a page. Lines leave and enter a neuron at its sides, so the
+bias label under each neuron is never crossed.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import NamedTuple
 
 import sympy as sp
 
 from tracer.derive import symbol
 from tracer.display import Equals
+from tracer.documents.layout import Box, Circle, Line, place
 from tracer.i18n import N_, _
 from tracer.ids import Ref
 from tracer.printing import MathPrinter, shown_number
@@ -30,8 +31,8 @@ from tracer.trace import Trace
 
 COLUMN = 300.0  # the narrowest distance between layers; widened by WIDEN until the labels fit
 WIDEN = 40.0
-WIDEST = 1200.0
-ROW = 90.0  # distance between neurons of a layer
+WIDEST = 2000.0
+ROWS = (90.0, 110.0, 130.0)  # distances between neurons of a layer: the first, unless wide
 RADIUS = 26.0
 MARGIN = 60.0
 TOP = 56.0  # room for the layer captions
@@ -41,14 +42,15 @@ PAGE_CM = (17.0, 22.0)  # the most a TikZ picture may take of an A4 page with 2 
 LABEL_SIZE = 11.0  # font size of the weight and bias labels, pixels
 LABEL_HEIGHT = 15.0  # the white box of a label: the text's height and a little air
 PAD = 3.0  # air left and right of a label's text in its box
-CLEARANCE = 4.0  # the least distance from a label's box to a neuron's circle or another label
-POINTS_PER_CM = 72.27 / 2.54  # TeX points
+# TeX sets the labels a little smaller than the SVG's size, so that its Computer Modern text
+# (as wide as DejaVu Sans give or take 3 %) stays inside the measured boxes.
+TEX_POINTS = round(LABEL_SIZE / PER_CM * 72.27 / 2.54 * 0.95, 2)
 
 # Advance widths in DejaVu Sans (the SVG's font), in ems, rounded up and grouped: a character
 # not listed counts as a full em, so a label's box is never narrower than its text.
 _WIDTHS = (
     (0.34, " .·ijlIJᵢⱼₗₜ⁽⁾/"),
-    (0.45, "f-()trₐₑₒₓₕₖₗₘₙₚₛ⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"),
+    (0.45, "f-()trₐₑₒₓₕₖₘₙₚₛ⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"),
     (0.53, "sz⁺⁻"),
     (0.66, "0123456789abcdeghknopquvxyαβγδεηθλμνπρστφχψ"),
     (0.84, "−=+×ABCDEFGHKLNOPQRSTUVXYZΘ"),
@@ -69,29 +71,6 @@ class Column(NamedTuple):
     caption: str
     activation: str | None
     size: int
-
-
-class Box(NamedTuple):
-    """Return-free white box of a label: centre, size and rotation (degrees clockwise, as in SVG).
-
-    ``left`` and ``top`` are the corner of the unrotated box, for an SVG ``<rect>``.
-    """
-
-    x: float
-    y: float
-    width: float
-    height: float
-    angle: float
-
-    @property
-    def left(self) -> float:
-        """Return the x of the unrotated box's left side."""
-        return self.x - self.width / 2
-
-    @property
-    def top(self) -> float:
-        """Return the y of the unrotated box's top side."""
-        return self.y - self.height / 2
 
 
 class Node(NamedTuple):
@@ -122,7 +101,7 @@ class Diagram(NamedTuple):
     """Return-free picture of a network, in SVG pixels (y grows downwards).
 
     ``scale`` shrinks the TikZ picture to fit a page (1 when it fits); ``label_size`` is the
-    labels' font size in pixels and ``label_points`` the same size in TeX points.
+    labels' font size in pixels and ``label_points`` their size in TeX points.
     """
 
     width: float
@@ -160,6 +139,18 @@ def _valued(trace: Trace, label: Printer, ref: Ref) -> str:
     return label(Equals(symbol(ref), shown_number(trace.values[ref])))
 
 
+class _Layout(NamedTuple):
+    """Where everything goes, before the labels are printed: column x, neuron y, boxes."""
+
+    x: tuple[float, ...]
+    y: tuple[tuple[float, ...], ...]
+    biases: tuple[tuple[Box, ...], ...]
+    edges: dict[tuple[int, int, int], tuple[Line, float, Box]]
+    width: float
+    height: float
+    scale: float
+
+
 def diagram(trace: Trace, label: Printer) -> Diagram:
     """Return the geometry of the network of ``trace``, labels printed with ``label``.
 
@@ -168,233 +159,112 @@ def diagram(trace: Trace, label: Printer) -> Diagram:
     2-2-2 network that is 6 nodes and 8 edges, 720 pixels wide.
     """
     spec = trace.spec
-    layers, L = spec.layers, spec.depth
+    L = spec.depth
     measured = MathPrinter(trace.naming, minus="\N{MINUS SIGN}").text
-    tallest = max(layers)
-
-    def y(l: int, j: int) -> float:
-        return TOP + RADIUS + (tallest - layers[l]) * ROW / 2 + (j - 1) * ROW
-
-    centres = [[y(l, j) for j in range(1, layers[l] + 1)] for l in range(L + 1)]
-    biases = [
-        [_bias_box(0.0, c, text_width(_valued(trace, measured, Ref("b", l, j)))) for j, c in enumerate(centres[l], 1)]
-        if l
-        else []
+    widths = {
+        ref: text_width(_valued(trace, measured, ref)) + 2 * PAD
+        for l in range(1, L + 1)
+        for j in range(1, spec.layers[l] + 1)
+        for ref in (Ref("b", l, j), *(Ref("W", l, j, k) for k in range(1, spec.layers[l - 1] + 1)))
+    }
+    best = _layout(spec.layers, widths, ROWS[0])
+    if any(b - a > COLUMN for a, b in zip(best.x, best.x[1:], strict=False)):
+        # Labels did not fit at the narrowest: taller rows may need less widening.
+        for row in ROWS[1:]:
+            trial = _layout(spec.layers, widths, row)
+            if trial.scale > best.scale:
+                best = trial
+    columns = tuple(
+        Column(best.x[l], role(l, L), _(ROLES[role(l, L)]), None if l == 0 else spec.activations[l - 1], size)
+        for l, size in enumerate(spec.layers)
+    )
+    nodes = tuple(
+        Node(
+            best.x[l],
+            y,
+            label(symbol(Ref("a", l, j))),
+            None if l == 0 else _valued(trace, label, Ref("b", l, j)),
+            None if l == 0 else best.biases[l][j - 1],
+        )
         for l in range(L + 1)
-    ]
-    height = TOP + 2 * RADIUS + (tallest - 1) * ROW + BOTTOM
+        for j, y in enumerate(best.y[l], start=1)
+    )
+    edges = tuple(
+        Edge(*line, _valued(trace, label, Ref("W", l, j, k)), box, at)
+        for (l, j, k), (line, at, box) in best.edges.items()
+    )
+    return Diagram(
+        best.width, best.height, RADIUS, PER_CM, best.scale, LABEL_SIZE, TEX_POINTS, columns, nodes, edges
+    )
+
+
+def _layout(layers: tuple[int, ...], widths: dict[Ref, float], row: float) -> _Layout:
+    """Return the places of everything for neurons ``row`` apart, each gap as narrow as its
+    labels allow (from ``COLUMN``, in steps of ``WIDEN``)."""
+    tallest = max(layers)
+    height = TOP + 2 * RADIUS + (tallest - 1) * row + BOTTOM
+    y = tuple(
+        tuple(TOP + RADIUS + (tallest - size) * row / 2 + i * row for i in range(size)) for size in layers
+    )
     x = [MARGIN]
-    placements = []
-    for l in range(1, L + 1):
-        widths = [
-            [text_width(_valued(trace, measured, Ref("W", l, j, k))) + 2 * PAD for k in range(1, layers[l - 1] + 1)]
-            for j in range(1, layers[l] + 1)
-        ]
-        gap, placed = COLUMN, None
-        while placed is None:
-            obstacles = [*biases[l - 1], *(box._replace(x=gap) for box in biases[l])]
-            placed = _place(centres[l - 1], centres[l], gap, widths, obstacles, height)
-            if placed is None and gap >= WIDEST:
+    biases: list[tuple[Box, ...]] = [()]
+    edges: dict[tuple[int, int, int], tuple[Line, float, Box]] = {}
+    for l in range(1, len(layers)):
+        gap = COLUMN
+        while True:
+            biases_here = tuple(
+                Box(
+                    x[-1] + gap,
+                    centre + RADIUS + 4 + LABEL_HEIGHT / 2,
+                    round(widths[Ref("b", l, j)], 1),
+                    LABEL_HEIGHT,
+                    0.0,
+                )
+                for j, centre in enumerate(y[l], start=1)
+            )
+            placed = _gap(layers, widths, l, x[-1], x[-1] + gap, y, (*biases[-1], *biases_here), height)
+            if placed is not None:
+                break
+            if gap >= WIDEST:
                 raise ValueError(f"no room for the weight labels of layer {l}")
             gap += WIDEN
-        placements.append(placed)
-        x.append(x[-1] + gap - WIDEN)
-    columns = tuple(
-        Column(x[l], role(l, L), _(ROLES[role(l, L)]), None if l == 0 else spec.activations[l - 1], layers[l])
-        for l in range(L + 1)
-    )
-    nodes = []
-    for l in range(L + 1):
-        for j, centre in enumerate(centres[l], start=1):
-            bias = None if l == 0 else _valued(trace, label, Ref("b", l, j))
-            box = biases[l][j - 1]._replace(x=x[l]) if l else None
-            nodes.append(Node(x[l], centre, label(symbol(Ref("a", l, j))), bias, box))
-    edges = []
-    for l, placed in enumerate(placements, start=1):
-        for (j, k, (x1, y1, x2, y2), at, box) in placed:
-            edges.append(
-                Edge(
-                    x[l - 1] + x1,
-                    y1,
-                    x[l - 1] + x2,
-                    y2,
-                    _valued(trace, label, Ref("W", l, j, k)),
-                    box._replace(x=x[l - 1] + box.x),
-                    at,
-                )
-            )
+        x.append(x[-1] + gap)
+        biases.append(biases_here)
+        edges.update(placed)
     width = x[-1] + MARGIN
-    scale = min(1.0, PAGE_CM[0] * PER_CM / width, PAGE_CM[1] * PER_CM / height)
-    return Diagram(
-        width,
-        height,
-        RADIUS,
-        PER_CM,
-        round(scale, 3),
-        LABEL_SIZE,
-        round(LABEL_SIZE / PER_CM * POINTS_PER_CM, 2),
-        columns,
-        tuple(nodes),
-        tuple(edges),
-    )
+    scale = round(min(1.0, PAGE_CM[0] * PER_CM / width, PAGE_CM[1] * PER_CM / height), 3)
+    return _Layout(tuple(x), y, tuple(biases), edges, width, height, scale)
 
 
-def _bias_box(x: float, y: float, width: float) -> Box:
-    """Return the box of a bias label under the neuron centred at (x, y)."""
-    return Box(x, y + RADIUS + 4 + LABEL_HEIGHT / 2, round(width + 2 * PAD, 1), LABEL_HEIGHT, 0.0)
-
-
-class _Frame(NamedTuple):
-    """A rotated box as its centre, unit axes, half sizes and reach (half its diagonal: nothing
-    farther from the centre can touch it), for overlap tests."""
-
-    cx: float
-    cy: float
-    ux: float
-    uy: float
-    half_width: float
-    half_height: float
-    reach: float
-
-    @classmethod
-    def of(cls, box: Box) -> _Frame:
-        angle = math.radians(box.angle)
-        half_width, half_height = box.width / 2, box.height / 2
-        reach = math.hypot(half_width, half_height)
-        return cls(box.x, box.y, math.cos(angle), math.sin(angle), half_width, half_height, reach)
-
-    def local(self, px: float, py: float) -> tuple[float, float]:
-        """Return a point in the box's own coordinates (along, across)."""
-        dx, dy = px - self.cx, py - self.cy
-        return dx * self.ux + dy * self.uy, -dx * self.uy + dy * self.ux
-
-    def radius_along(self, ax: float, ay: float) -> float:
-        """Return half the box's extent along the unit direction (ax, ay)."""
-        return self.half_width * abs(self.ux * ax + self.uy * ay) + self.half_height * abs(
-            -self.uy * ax + self.ux * ay
-        )
-
-    def overlaps(self, other: _Frame) -> bool:
-        """Return True when two boxes overlap (separating axis theorem)."""
-        dx, dy = other.cx - self.cx, other.cy - self.cy
-        if dx * dx + dy * dy >= (self.reach + other.reach) ** 2:
-            return False
-        for ax, ay in ((self.ux, self.uy), (-self.uy, self.ux), (other.ux, other.uy), (-other.uy, other.ux)):
-            if abs(dx * ax + dy * ay) >= self.radius_along(ax, ay) + other.radius_along(ax, ay):
-                return False
-        return True
-
-    def near_circle(self, px: float, py: float, radius: float) -> bool:
-        """Return True when the box comes within ``radius`` of the point."""
-        if (px - self.cx) ** 2 + (py - self.cy) ** 2 >= (self.reach + radius) ** 2:
-            return False
-        along, across = self.local(px, py)
-        dx = max(abs(along) - self.half_width, 0.0)
-        dy = max(abs(across) - self.half_height, 0.0)
-        return dx * dx + dy * dy < radius * radius
-
-    def crossed_by(self, segment: tuple[float, float, float, float]) -> bool:
-        """Return True when a line segment passes through the box (Liang–Barsky clipping)."""
-        sx, sy, ex, ey = segment
-        # The distance from the centre to the segment's line, times the segment's length.
-        if ((ex - sx) * (self.cy - sy) - (ey - sy) * (self.cx - sx)) ** 2 >= self.reach**2 * (
-            (ex - sx) ** 2 + (ey - sy) ** 2
-        ):
-            return False
-        x1, y1 = self.local(*segment[:2])
-        x2, y2 = self.local(*segment[2:])
-        low, high = 0.0, 1.0
-        for start, change, half in ((x1, x2 - x1, self.half_width), (y1, y2 - y1, self.half_height)):
-            for p, q in ((-change, start + half), (change, half - start)):
-                if p == 0:
-                    if q < 0:
-                        return False
-                elif p < 0:
-                    low = max(low, q / p)
-                else:
-                    high = min(high, q / p)
-        return low < high
-
-
-def _grown(box: Box) -> Box:
-    """Return a box grown by half the clearance on every side, so two grown boxes keep it apart."""
-    return box._replace(width=box.width + CLEARANCE, height=box.height + CLEARANCE)
-
-
-def _segment(x1: float, y1: float, x2: float, y2: float) -> tuple[float, float, float, float]:
-    """Return the line of an edge: from the right side of one circle to the left side of the next.
-
-    Leaving and entering at the sides, never below a circle, keeps every line off the bias
-    label under each neuron.
-    """
-    return x1 + RADIUS, y1, x2 - RADIUS, y2
-
-
-# Where a label may sit along its edge: fractions of the line outside the circles.
-_SPOTS = tuple(i / 40 for i in range(4, 37))
-
-
-def _place(
-    sources: Sequence[float],
-    targets: Sequence[float],
-    gap: float,
-    widths: Sequence[Sequence[float]],
-    obstacles: Sequence[Box],
+def _gap(
+    layers: tuple[int, ...],
+    widths: dict[Ref, float],
+    l: int,
+    left: float,
+    right: float,
+    y: tuple[tuple[float, ...], ...],
+    fixed: tuple[Box, ...],
     height: float,
-) -> list[tuple[int, int, tuple[float, float, float, float], float, Box]] | None:
-    """Return each edge of one gap between layers with its label's spot and box, or None when
-    some label finds no free spot. The source layer is at x = 0, the target layer at x = ``gap``.
+) -> dict[tuple[int, int, int], tuple[Line, float, Box]] | None:
+    """Return the lines and label spots of the weights into layer ``l``, or None if they do not fit.
 
-    Edges are taken neuron by neuron of the target layer; each label goes to the free spot of
-    least cost: the other edges its box would cover, then the distance from the edge's
-    preferred spot, staggered by source so that the labels into one neuron spread along the
-    fan instead of meeting where the lines meet.
+    A line leaves the right side of one circle and enters the left side of the next. Labels
+    prefer spots staggered by source, from 0.3 of the way (first source) to 0.7 (last), so that
+    the labels into one neuron spread along its fan.
     """
-    segments = {
-        (j, k): _segment(0.0, sy, gap, ty) for j, ty in enumerate(targets, 1) for k, sy in enumerate(sources, 1)
-    }
-    circles = [(0.0, sy) for sy in sources] + [(gap, ty) for ty in targets]
-    fixed = [_Frame.of(_grown(box)) for box in obstacles]
-    placed: list[_Frame] = []
-    result = []
-    m = len(sources)
-    for (j, k), (x1, y1, x2, y2) in segments.items():
-        length = math.hypot(x2 - x1, y2 - y1)
-        angle = round(math.degrees(math.atan2(y2 - y1, x2 - x1)), 3)
-        width = round(widths[j - 1][k - 1], 1)
-        preferred = 0.5 if m == 1 else 0.3 + 0.4 * (k - 1) / (m - 1)
-        others = [s for key, s in segments.items() if key != (j, k)]
-        best = None
-        for at in sorted(_SPOTS, key=lambda at: (abs(at - preferred), at)):
-            if at * length < width / 2 + CLEARANCE or (1 - at) * length < width / 2 + CLEARANCE:
-                continue
-            box = Box(round(x1 + at * (x2 - x1), 2), round(y1 + at * (y2 - y1), 2), width, LABEL_HEIGHT, angle)
-            frame = _Frame.of(box)
-            half = frame.radius_along(0.0, 1.0)
-            if box.y - half < TOP or box.y + half > height:
-                continue
-            if any(frame.near_circle(cx, cy, RADIUS + CLEARANCE) for cx, cy in circles):
-                continue
-            grown = _Frame.of(_grown(box))
-            if any(grown.overlaps(other) for other in (*placed, *fixed)):
-                continue
-            # Spots come nearest the preferred one first: a later spot wins only by crossing fewer edges.
-            limit = len(others) + 1 if best is None else best[0]
-            crossings = 0
-            for segment in others:
-                crossings += frame.crossed_by(segment)
-                if crossings >= limit:
-                    break
-            if crossings < limit:
-                best = (crossings, at, box, grown)
-                if crossings == 0:
-                    break
-        if best is None:
-            return None
-        _, at, box, grown = best
-        placed.append(grown)
-        result.append((j, k, (x1, y1, x2, y2), at, box))
-    return result
+    m = layers[l - 1]
+    lines, preferred = {}, {}
+    for j, target in enumerate(y[l], start=1):
+        for k, source in enumerate(y[l - 1], start=1):
+            key = (l, j, k)
+            lines[key] = Line(left + RADIUS, source, right - RADIUS, target)
+            preferred[key] = 0.5 if m == 1 else 0.3 + 0.4 * (k - 1) / (m - 1)
+    circles = [Circle(left, c, RADIUS) for c in y[l - 1]] + [Circle(right, c, RADIUS) for c in y[l]]
+    edge_widths = {key: round(widths[Ref("W", *key)], 1) for key in lines}
+    placed = place(lines, edge_widths, preferred, circles, fixed, LABEL_HEIGHT, TOP, height)
+    if placed is None:
+        return None
+    return {key: (lines[key], at, box) for key, (at, box) in placed.items()}
 
 
 def text_drawing(trace: Trace, label: Printer) -> tuple[str, ...]:
