@@ -209,7 +209,8 @@ class TracerPrettyPrinter(PrettyPrinter):
     def _print_Rational(self, expr: sp.Rational) -> prettyForm:
         if expr >= 0 or self._settings["minus"] == "-":
             return super()._print_Rational(expr)
-        return prettyForm(*super()._print_Rational(-expr).left(self._settings["minus"]), binding=prettyForm.NEG)
+        magnitude = super()._print_Rational(-expr)
+        return prettyForm(*magnitude.left(self._settings["minus"]), binding=prettyForm.NEG)
 
     def _print_UnevaluatedExpr(self, expr: sp.UnevaluatedExpr) -> prettyForm:
         form = self._print(expr.args[0])

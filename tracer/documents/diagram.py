@@ -16,6 +16,7 @@ bias label under each neuron is never crossed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -232,7 +233,7 @@ def _layout(layers: tuple[int, ...], widths: dict[Ref, float], row: float) -> _L
         biases.append(biases_here)
         edges.update(placed)
     width = x[-1] + MARGIN
-    scale = round(min(1.0, PAGE_CM[0] * PER_CM / width, PAGE_CM[1] * PER_CM / height), 3)
+    scale = math.floor(1000 * min(1.0, PAGE_CM[0] * PER_CM / width, PAGE_CM[1] * PER_CM / height)) / 1000
     return _Layout(tuple(x), y, tuple(biases), edges, width, height, scale)
 
 
