@@ -130,7 +130,7 @@ def text_width(text: str, size: float = LABEL_SIZE) -> float:
     """Return an upper bound of the width of ``text`` set in DejaVu Sans at ``size`` pixels.
 
     >>> round(text_width("w₅ = 0.4"), 2)
-    57.2
+    50.93
     """
     return size * sum(_EM.get(char, 1.0) for char in text)
 
