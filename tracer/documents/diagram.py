@@ -40,8 +40,8 @@ TOP = 56.0  # room for the layer captions
 BOTTOM = 40.0  # room for the last bias label
 PER_CM = 50.0
 PAGE_CM = (17.0, 22.0)  # the most a TikZ picture may take of an A4 page with 2 cm margins
-LABEL_SIZE = 11.0  # font size of the weight and bias labels, pixels
-LABEL_HEIGHT = 15.0  # the white box of a label: the text's height and a little air
+LABEL_SIZE = 12.5  # font size of the weight and bias labels, pixels
+LABEL_HEIGHT = 16.5  # the white box of a label: the text's height and a little air
 PAD = 3.0  # air left and right of a label's text in its box
 # TeX sets the labels a little smaller than the SVG's size, so that its Computer Modern text
 # (as wide as DejaVu Sans give or take 3 %) stays inside the measured boxes.
@@ -130,7 +130,7 @@ def text_width(text: str, size: float = LABEL_SIZE) -> float:
     """Return an upper bound of the width of ``text`` set in DejaVu Sans at ``size`` pixels.
 
     >>> round(text_width("w₅ = 0.4"), 2)
-    50.93
+    57.88
     """
     return size * sum(_EM.get(char, 1.0) for char in text)
 
