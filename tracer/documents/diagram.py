@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import NamedTuple
 
 import sympy as sp
@@ -211,48 +212,71 @@ def _layout(layers: tuple[int, ...], widths: dict[Ref, float], row: float) -> _L
     biases: list[tuple[Box, ...]] = [()]
     edges: dict[tuple[int, int, int], tuple[Line, float, Box]] = {}
     for l in range(1, len(layers)):
-        gap = COLUMN
-        while True:
-            biases_here = tuple(
-                Box(
-                    x[-1] + gap,
-                    centre + RADIUS + 4 + LABEL_HEIGHT / 2,
-                    round(widths[Ref("b", l, j)], 1),
-                    LABEL_HEIGHT,
-                    0.0,
-                )
-                for j, centre in enumerate(y[l], start=1)
-            )
-            placed = _gap(layers, widths, l, x[-1], x[-1] + gap, y, (*biases[-1], *biases_here), height)
-            if placed is not None:
-                break
-            if gap >= WIDEST:
-                raise ValueError(f"no room for the weight labels of layer {l}")
-            gap += WIDEN
+        attempt = partial(_gap, layers, widths, y, height, l, x[-1], biases[-1])
+        gap, (here, placed) = _narrowest(attempt)
         x.append(x[-1] + gap)
-        biases.append(biases_here)
+        biases.append(here)
         edges.update(placed)
     width = x[-1] + MARGIN
     scale = math.floor(1000 * min(1.0, PAGE_CM[0] * PER_CM / width, PAGE_CM[1] * PER_CM / height)) / 1000
     return _Layout(tuple(x), y, tuple(biases), edges, width, height, scale)
 
 
+def _narrowest(attempt: Callable[..., tuple | None]) -> tuple[float, tuple]:
+    """Return the narrowest gap (a multiple of ``WIDEN`` from ``COLUMN``) where ``attempt``
+    succeeds, and what it returned: widening by doubling steps, then halving back.
+
+    A gap too crowded even at ``WIDEST`` is drawn that wide with its labels where they
+    overlap least; no network this module's tests know comes near.
+    """
+    found = attempt(COLUMN)
+    if found is not None:
+        return COLUMN, found
+    failed, step = COLUMN, WIDEN
+    while True:
+        wider = min(COLUMN + step, WIDEST)
+        found = attempt(wider)
+        if found is not None:
+            break
+        if wider >= WIDEST:
+            return WIDEST, attempt(WIDEST, crowded=True)  # type: ignore[return-value]
+        failed, step = wider, 2 * step
+    while wider - failed > WIDEN:
+        middle = failed + (wider - failed) // (2 * WIDEN) * WIDEN
+        trial = attempt(middle)
+        if trial is None:
+            failed = middle
+        else:
+            wider, found = middle, trial
+    return wider, found
+
+
 def _gap(
     layers: tuple[int, ...],
     widths: dict[Ref, float],
+    y: tuple[tuple[float, ...], ...],
+    height: float,
     l: int,
     left: float,
-    right: float,
-    y: tuple[tuple[float, ...], ...],
-    fixed: tuple[Box, ...],
-    height: float,
-) -> dict[tuple[int, int, int], tuple[Line, float, Box]] | None:
-    """Return the lines and label spots of the weights into layer ``l``, or None if they do not fit.
+    before: tuple[Box, ...],
+    gap: float,
+    crowded: bool = False,
+) -> tuple[tuple[Box, ...], dict[tuple[int, int, int], tuple[Line, float, Box]]] | None:
+    """Return the bias boxes of layer ``l`` and the lines and label spots of the weights into it,
+    ``gap`` to the right of the layer before (at ``left``, its bias boxes ``before``), or None
+    if the labels do not fit.
 
     A line leaves the right side of one circle and enters the left side of the next. Labels
     prefer spots staggered by source, from 0.3 of the way (first source) to 0.7 (last), so that
     the labels into one neuron spread along its fan.
     """
+    right = left + gap
+    biases = tuple(
+        Box(
+            right, centre + RADIUS + 4 + LABEL_HEIGHT / 2, round(widths[Ref("b", l, j)], 1), LABEL_HEIGHT, 0.0
+        )
+        for j, centre in enumerate(y[l], start=1)
+    )
     m = layers[l - 1]
     lines, preferred = {}, {}
     for j, target in enumerate(y[l], start=1):
@@ -262,10 +286,11 @@ def _gap(
             preferred[key] = 0.5 if m == 1 else 0.3 + 0.4 * (k - 1) / (m - 1)
     circles = [Circle(left, c, RADIUS) for c in y[l - 1]] + [Circle(right, c, RADIUS) for c in y[l]]
     edge_widths = {key: round(widths[Ref("W", *key)], 1) for key in lines}
-    placed = place(lines, edge_widths, preferred, circles, fixed, LABEL_HEIGHT, TOP, height)
+    fixed = (*before, *biases)
+    placed = place(lines, edge_widths, preferred, circles, fixed, LABEL_HEIGHT, TOP, height, crowded)
     if placed is None:
         return None
-    return {key: (lines[key], at, box) for key, (at, box) in placed.items()}
+    return biases, {key: (lines[key], at, box) for key, (at, box) in placed.items()}
 
 
 def text_drawing(trace: Trace, label: Printer) -> tuple[str, ...]:

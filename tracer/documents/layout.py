@@ -79,6 +79,11 @@ class _Boxes:
         taken.a, taken.b = self.a[rows], self.b[rows]
         return taken
 
+    def relative(self, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return point i (N) in box i's own coordinates: along and across, each N."""
+        dx, dy = px - self.x, py - self.y
+        return dx * self.ux + dy * self.uy, dy * self.ux - dx * self.uy
+
     def local(self, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return points (K) in each box's own coordinates: along and across, each N×K."""
         dx, dy = px[None, :] - self.x[:, None], py[None, :] - self.y[:, None]
@@ -93,12 +98,23 @@ class _Boxes:
         reach = np.array([c.radius for c in circles]) + CLEARANCE
         return (dx * dx + dy * dy < reach * reach).any(axis=1)
 
-    def crossed(self, lines: np.ndarray) -> np.ndarray:
-        """Return, per box and line (rows x1, y1, x2, y2), whether the line passes through the
-        box: N×K (Liang–Barsky clipping)."""
-        x1, y1 = self.local(lines[:, 0], lines[:, 1])
-        x2, y2 = self.local(lines[:, 2], lines[:, 3])
-        a, b = self.a[:, None], self.b[:, None]
+    def crossings(self, lines: np.ndarray, own: np.ndarray) -> np.ndarray:
+        """Return, per box, how many of the lines (rows x1, y1, x2, y2) pass through it, not
+        counting the line ``own[i]`` that box i sits on (Liang–Barsky clipping).
+
+        Only the pairs whose line passes within half the box's diagonal of its centre are clipped.
+        """
+        sx, sy, ex, ey = (lines[:, i][None, :] for i in range(4))
+        length = np.hypot(ex - sx, ey - sy)
+        reach = np.hypot(self.a, self.b)[:, None]
+        off_line = np.abs((ex - sx) * (self.y[:, None] - sy) - (ey - sy) * (self.x[:, None] - sx))
+        near = off_line < reach * length
+        near[np.arange(len(own)), own] = False
+        box, line = np.nonzero(near)
+        pairs = self.take(box)
+        x1, y1 = pairs.relative(lines[line, 0], lines[line, 1])
+        x2, y2 = pairs.relative(lines[line, 2], lines[line, 3])
+        a, b = pairs.a, pairs.b
         low, high = np.zeros_like(x1), np.ones_like(x1)
         missed = np.zeros(x1.shape, dtype=bool)
         dx, dy = x2 - x1, y2 - y1
@@ -108,7 +124,7 @@ class _Boxes:
             missed |= (p == 0) & (q < 0)
             low = np.where(p < 0, np.maximum(low, ratio), low)
             high = np.where(p > 0, np.minimum(high, ratio), high)
-        return (low < high) & ~missed
+        return np.bincount(box[(low < high) & ~missed], minlength=len(own))
 
     def touching(self, box: Box) -> np.ndarray:
         """Return, per box, whether it comes within the clearance of ``box``.
@@ -140,9 +156,11 @@ def place(
     height: float,
     top: float,
     bottom: float,
+    crowded: bool = False,
 ) -> dict[Hashable, tuple[float, Box]] | None:
     """Return each edge's label spot (the fraction of the way along its line) and box, or None
-    when some label has no spot left.
+    when some label has no spot left; ``crowded``, such a label takes its cheapest spot all the
+    same (or the middle of its line), overlapping what it must.
 
     ``widths`` and ``preferred`` give each label's width and preferred fraction; every box is
     ``height`` high and lies between ``top`` and ``bottom``; ``fixed`` are boxes already there.
@@ -167,13 +185,9 @@ def place(
     # Only the possible spots are priced and kept, each edge's cheapest first; among equals
     # the spot nearest the start.
     rows = np.flatnonzero(alive)
-    crossed = boxes.take(rows).crossed(ends)
-    crossed[np.arange(len(rows)), edge[rows]] = False  # a box always lies on its own line
-    cost = np.round(
-        CROSSING * crossed.sum(axis=1)
-        + np.abs(at[rows] - np.array([preferred[k] for k in keys])[edge[rows]]),
-        6,
-    )
+    crossings = boxes.take(rows).crossings(ends, edge[rows])
+    distance = np.abs(at[rows] - np.array([preferred[k] for k in keys])[edge[rows]])
+    cost = np.round(CROSSING * crossings + distance, 6)
     rows = rows[np.lexsort((at[rows], cost, edge[rows]))]
     edge, at, boxes = edge[rows], at[rows], boxes.take(rows)
     alive = np.ones(len(rows), dtype=bool)
@@ -182,11 +196,20 @@ def place(
     while open_edges.any():
         left = np.bincount(edge[alive], minlength=len(keys))
         e = int(np.flatnonzero(open_edges)[np.argmin(left[open_edges])])
-        if left[e] == 0:
+        if left[e] == 0 and not crowded:
             return None
-        row = int(np.flatnonzero(alive & (edge == e))[0])
-        box = Box(float(boxes.x[row]), float(boxes.y[row]), float(width[e]), height, float(angle[e]))
-        chosen[keys[e]] = (float(at[row]), box)
+        spots = np.flatnonzero((alive if left[e] else np.ones_like(alive)) & (edge == e))
+        if len(spots):
+            row = int(spots[0])
+            box = Box(float(boxes.x[row]), float(boxes.y[row]), float(width[e]), height, float(angle[e]))
+            chosen[keys[e]] = (float(at[row]), box)
+        else:
+            x1, y1, x2, y2 = ends[e]
+            middle = Box(
+                round((x1 + x2) / 2, 2), round((y1 + y2) / 2, 2), float(width[e]), height, float(angle[e])
+            )
+            chosen[keys[e]] = (0.5, middle)
+            box = middle
         open_edges[e] = False
         alive &= edge != e
         rest = np.flatnonzero(alive)
