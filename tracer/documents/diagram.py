@@ -65,11 +65,10 @@ Printer = Callable[[sp.Expr], str]
 
 
 class Column(NamedTuple):
-    """Return-free caption of one layer: its centre x, role, caption (the role in the reader's
-    language) and activation (None for the input)."""
+    """Return-free caption of one layer: its centre x, caption (its role, input, hidden or output,
+    in the reader's language), activation (None for the input) and size."""
 
     x: float
-    role: str
     caption: str
     activation: str | None
     size: int
@@ -177,7 +176,7 @@ def diagram(trace: Trace, label: Printer) -> Diagram:
             if trial.scale > best.scale:
                 best = trial
     columns = tuple(
-        Column(best.x[l], role(l, L), _(ROLES[role(l, L)]), None if l == 0 else spec.activations[l - 1], size)
+        Column(best.x[l], _(ROLES[role(l, L)]), None if l == 0 else spec.activations[l - 1], size)
         for l, size in enumerate(spec.layers)
     )
     nodes = tuple(
