@@ -24,6 +24,7 @@ from tracer import trace
 from tracer.documents.diagram import Diagram, diagram
 from tracer.documents.layout import Box
 from tracer.documents.render import environment, render_svg
+from tracer.exact import exact_trace
 from tracer.printing import MathPrinter
 from tracer.spec import from_dict
 
@@ -194,6 +195,30 @@ def test_svg_minus_signs_are_real_and_come_from_the_number_formatter():
     assert "w²₂₁ = \N{MINUS SIGN}0.3" in texts
     assert "b³₃ = \N{MINUS SIGN}0.1" in texts
     assert not [t for t in texts if re.search(r"-\d", t)]
+
+
+def test_exact_values_are_one_line_fractions_with_a_real_minus():
+    # Weights with two-digit numerators and denominators would be stacked by SymPy's pretty
+    # printer, and a negative one put in parentheses as in a formula.
+    spec = from_dict(
+        {
+            "layers": [2, 2, 1],
+            "activations": ["relu", "identity"],
+            "learning_rate": 0.5,
+            "weights": [[[-0.55, 0.5], [0.37, -1.0]], [[0.25, -0.75]]],
+            "biases": [[0.1, -0.5], [0.0]],
+            "samples": [{"x": [1.0, 2.0], "y": [1.0]}],
+        }
+    )
+    svg = render_svg(exact_trace(spec))
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    for label in (
+        "w²₁₁ = \N{MINUS SIGN}11/20",
+        "w²₂₁ = 37/100",
+        "w²₂₂ = \N{MINUS SIGN}1",
+        "b²₂ = \N{MINUS SIGN}1/2",
+    ):
+        assert label in texts
 
 
 @pytest.mark.parametrize("name", ["softmax", "mazur", "ng", "3-6-6-2"])

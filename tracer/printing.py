@@ -197,6 +197,7 @@ class TracerPrettyPrinter(PrettyPrinter):
         "use_unicode": True,
         "wrap_line": False,
         "minus": "-",
+        "inline_fractions": False,
     }
 
     def _print_Symbol(self, expr: sp.Symbol, bold_name: bool = False) -> prettyForm:
@@ -207,6 +208,11 @@ class TracerPrettyPrinter(PrettyPrinter):
         return prettyForm(format_number(float(expr), self._settings["decimals"], self._settings["minus"]))
 
     def _print_Rational(self, expr: sp.Rational) -> prettyForm:
+        if expr.q != 1 and self._settings["inline_fractions"]:
+            form = prettyForm(f"{abs(expr.p)}/{expr.q}", binding=prettyForm.DIV)
+            return (
+                prettyForm(*form.left(self._settings["minus"]), binding=prettyForm.NEG) if expr < 0 else form
+            )
         if expr >= 0 or self._settings["minus"] == "-":
             return super()._print_Rational(expr)
         magnitude = super()._print_Rational(-expr)
@@ -231,16 +237,28 @@ class MathPrinter:
 
     ``latex(expr)`` gives LaTeX, ``text(expr)`` one-line Unicode, ``pretty(expr)`` the 2-D
     Unicode picture SymPy draws for the terminal. ``minus`` is the sign of a negative number in
-    the Unicode printings (see :func:`format_number`).
+    the Unicode printings (see :func:`format_number`); ``inline_fractions`` prints every fraction
+    on one line, ``13/18`` (for a picture's labels), where SymPy would stack a long one.
     """
 
     def __init__(
-        self, naming: Naming, decimals: int = DEFAULT_DECIMALS, row_break: str = "\\\\", minus: str = "-"
+        self,
+        naming: Naming,
+        decimals: int = DEFAULT_DECIMALS,
+        row_break: str = "\\\\",
+        minus: str = "-",
+        inline_fractions: bool = False,
     ) -> None:
         self.naming = naming
         self.decimals = decimals
         self._latex = TracerLatexPrinter({"naming": naming, "decimals": decimals, "row_break": row_break})
-        self._pretty = TracerPrettyPrinter({"naming": naming, "decimals": decimals, "minus": minus})
+        settings = {
+            "naming": naming,
+            "decimals": decimals,
+            "minus": minus,
+            "inline_fractions": inline_fractions,
+        }
+        self._pretty = TracerPrettyPrinter(settings)
         self._cache: dict[tuple[str, sp.Expr], str] = {}
 
     def latex(self, expr: sp.Expr) -> str:

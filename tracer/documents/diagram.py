@@ -136,8 +136,13 @@ def text_width(text: str, size: float = LABEL_SIZE) -> float:
 
 
 def _valued(trace: Trace, label: Printer, ref: Ref) -> str:
-    """Return the label ``w₅ = 0.4`` of a given parameter: its symbol equal to its value."""
-    return label(Equals(symbol(ref), shown_number(trace.values[ref])))
+    """Return the label ``w₅ = 0.4`` of a given parameter: its symbol equal to its value.
+
+    An exact value is a bare Rational, not a number placed in a formula, so that a negative
+    one reads ``w = −1/2``, not ``w = (−1/2)``.
+    """
+    value = trace.values[ref]
+    return label(Equals(symbol(ref), value if isinstance(value, sp.Rational) else shown_number(value)))
 
 
 class _Layout(NamedTuple):
@@ -161,7 +166,7 @@ def diagram(trace: Trace, label: Printer) -> Diagram:
     """
     spec = trace.spec
     L = spec.depth
-    measured = MathPrinter(trace.naming, minus="\N{MINUS SIGN}").text
+    measured = MathPrinter(trace.naming, minus="\N{MINUS SIGN}", inline_fractions=True).text
     widths = {
         ref: text_width(_valued(trace, measured, ref)) + 2 * PAD
         for l in range(1, L + 1)
