@@ -22,7 +22,7 @@ from document_cases import PRESETS, traced
 
 from tracer import trace
 from tracer.documents.diagram import Diagram, diagram
-from tracer.documents.layout import Box
+from tracer.documents.layout import Box, Line, place
 from tracer.documents.render import environment, render_svg
 from tracer.exact import exact_trace
 from tracer.printing import MathPrinter
@@ -317,3 +317,17 @@ def _advance(font, text: str) -> float:
     cmap, metrics = font.getBestCmap(), font["hmtx"]
     units = font["head"].unitsPerEm
     return sum(metrics[cmap[ord(char)]][0] for char in text) / units
+
+
+def test_labels_with_no_room_fail_or_crowd_onto_their_own_lines():
+    # Two short crossing lines, each label longer than its line: no spot for either.
+    lines = {"a": Line(0.0, 0.0, 60.0, 60.0), "b": Line(0.0, 60.0, 60.0, 0.0)}
+    widths, preferred = {"a": 100.0, "b": 100.0}, {"a": 0.5, "b": 0.5}
+    assert place(lines, widths, preferred, [], [], 15.0, -100.0, 200.0) is None
+    crowded = place(lines, widths, preferred, [], [], 15.0, -100.0, 200.0, crowded=True)
+    for key, (at, box) in crowded.items():
+        line = lines[key]
+        assert (box.x, box.y) == pytest.approx(
+            (line.x1 + at * (line.x2 - line.x1), line.y1 + at * (line.y2 - line.y1))
+        )
+        assert box.angle == pytest.approx(math.degrees(math.atan2(line.y2 - line.y1, line.x2 - line.x1)))
