@@ -1,0 +1,181 @@
+"""Text for a terminal, measured in display columns rather than characters.
+
+A terminal gives a Hangul syllable two columns and a combining accent none, so ``len()`` is the
+wrong measure of a line: ``display_width("δ²₁") == 3`` and ``display_width("학습률") == 6``.
+Everything here measures with :func:`display_width` (the ``wcwidth`` tables), ignores the ANSI
+colour codes of the ``paint`` filter, and never breaks inside a word or a number.
+
+* :func:`wrap`: prose wrapped to a width, a lead (``"• "``) on the first line and the
+  continuation lines indented under the text;
+* :func:`table`: rows of cells, each column padded to its widest cell, numbers aligned at the
+  decimal point;
+* :func:`beside`: multi-line pictures side by side on a shared baseline (a sentence of words and
+  SymPy pictures, see :func:`tracer.documents.styles.typeset`).
+
+>>> print(wrap("Nudge one parameter by a small amount.", 20, lead="• "))
+• Nudge one
+  parameter by a
+  small amount.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from wcwidth import wcswidth, wcwidth
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_WORDS = re.compile(r"\S+")
+_NUMBER = re.compile(r"^[-−]?\d+(?:\.(\d+))?$")
+
+
+@lru_cache(maxsize=4096)
+def _line_width(line: str) -> int:
+    plain = _ANSI.sub("", line)
+    width = wcswidth(plain)
+    if width >= 0:
+        return width
+    # A control character (a tab, say) makes wcswidth give up: count what can be shown.
+    return sum(max(wcwidth(c), 0) for c in plain)
+
+
+def display_width(text: str) -> int:
+    """Return the columns ``text`` takes in a terminal: its widest line, colour codes not counted.
+
+    >>> display_width("δ²₁"), display_width("학습률"), display_width("x\\u0302"), display_width("ab\\ncde")
+    (3, 6, 1, 3)
+    """
+    return max((_line_width(line) for line in text.split("\n")), default=0)
+
+
+def pad(text: str, width: int, align: str = "left") -> str:
+    """Return one line ``text`` padded with spaces to ``width`` columns (``align`` left, right or centre).
+
+    >>> pad("학습", 6) + "|", pad("ab", 5, "right"), pad("ab", 6, "centre")
+    ('학습  |', '   ab', '  ab  ')
+    """
+    room = max(width - display_width(text), 0)
+    if align == "right":
+        return " " * room + text
+    if align == "centre":
+        return " " * (room // 2) + text + " " * (room - room // 2)
+    return text + " " * room
+
+
+def wrap(text: str, width: int, lead: str = "", indent: int | None = None) -> str:
+    """Return prose broken at spaces into lines of at most ``width`` columns.
+
+    ``lead`` (a bullet ``"• "``) starts the first line; the later lines are indented by
+    ``indent`` columns, by default the width of ``lead``, so that they sit under the text.
+    A word wider than a line is kept whole on a line of its own. Blank lines (paragraphs)
+    are kept.
+
+    >>> print(wrap("가중치 w는 오차가 줄어드는 쪽으로 움직인다", 18, lead="- "))
+    - 가중치 w는
+      오차가 줄어드는
+      쪽으로 움직인다
+    """
+    hanging = display_width(lead) if indent is None else indent
+    paragraphs = text.split("\n")
+    out: list[str] = []
+    for number, paragraph in enumerate(paragraphs):
+        words = _WORDS.findall(paragraph)
+        first = lead if number == 0 else " " * hanging
+        line, used = first, display_width(first)
+        if not words:
+            out.append(line.rstrip())
+            continue
+        empty = True
+        for word in words:
+            size = display_width(word)
+            if not empty and used + 1 + size > width:
+                out.append(line)
+                line, used, empty = " " * hanging, hanging, True
+            if empty:
+                line, used, empty = line + word, used + size, False
+            else:
+                line, used = f"{line} {word}", used + 1 + size
+        out.append(line)
+    return "\n".join(out)
+
+
+def _decimals(cell: str) -> tuple[int, int] | None:
+    """Return the columns before and after the decimal point of a number, or None for words."""
+    match = _NUMBER.match(cell)
+    if match is None:
+        return None
+    after = len(match.group(1)) + 1 if match.group(1) else 0
+    return display_width(cell) - after, after
+
+
+def table(rows: Sequence[Sequence[str]], gap: int = 2, indent: int = 0) -> str:
+    """Return rows of cells as aligned columns, ``gap`` spaces apart, each row indented.
+
+    Columns are as wide as their widest cell by display width. A column whose cells (after
+    the first row, the heading) are all numbers is aligned at the decimal point; other cells
+    are left-aligned. Trailing spaces are dropped.
+
+    >>> print(table([["h", "cost"], ["10⁻¹", "0.25"], ["10⁻²", "-1.125"], ["10⁻³", "12"]]))
+    h     cost
+    10⁻¹   0.25
+    10⁻²  -1.125
+    10⁻³  12
+    """
+    if not rows:
+        return ""
+    count = max(len(row) for row in rows)
+    cells = [[*row, *[""] * (count - len(row))] for row in rows]
+    body = cells[1:] if len(cells) > 1 else cells
+    layouts: list[tuple[int, int] | None] = []
+    for c in range(count):
+        parts = [_decimals(row[c]) for row in body if row[c]]
+        if parts and all(p is not None for p in parts):
+            layouts.append((max(p[0] for p in parts), max(p[1] for p in parts)))  # type: ignore[index]
+        else:
+            layouts.append(None)
+    shown: list[list[str]] = []
+    for r, row in enumerate(cells):
+        line = []
+        for c, cell in enumerate(row):
+            layout = layouts[c]
+            part = _decimals(cell) if layout is not None and (r > 0 or len(cells) == 1) else None
+            if part is not None and layout is not None:
+                cell = " " * (layout[0] - part[0]) + cell + " " * (layout[1] - part[1])
+            line.append(cell)
+        shown.append(line)
+    widths = [max(display_width(row[c]) for row in shown) for c in range(count)]
+    lines = []
+    for row in shown:
+        text = (" " * gap).join(pad(cell, widths[c]) for c, cell in enumerate(row))
+        lines.append((" " * indent + text).rstrip())
+    return "\n".join(lines)
+
+
+def beside(pictures: Sequence[tuple[str, int]]) -> tuple[str, int]:
+    """Return multi-line pictures set side by side, each ``(text, baseline)``, on one baseline.
+
+    A picture's baseline is the row (from 0 at the top) that the others line up with, such as a
+    fraction's bar. Rows are padded by display width, so a Hangul word beside a fraction keeps
+    the columns of the fraction straight. Returns the joined text and its baseline.
+
+    >>> text, baseline = beside([("학습률 ", 0), ("1\\n─\\n2", 1)])
+    >>> baseline
+    1
+    >>> print(text.replace(" ", "·"))
+    ·······1
+    학습률·─
+    ·······2
+    """
+    blocks = [(text.split("\n"), baseline) for text, baseline in pictures]
+    above = max((baseline for _, baseline in blocks), default=0)
+    below = max((len(rows) - baseline for rows, baseline in blocks), default=1)
+    out = [""] * (above + below)
+    for rows, baseline in blocks:
+        width = max((display_width(row) for row in rows), default=0)
+        top = above - baseline
+        for i in range(above + below):
+            k = i - top
+            out[i] += pad(rows[k], width) if 0 <= k < len(rows) else " " * width
+    return "\n".join(out), above
