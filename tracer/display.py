@@ -17,21 +17,28 @@ import sympy as sp
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
-from tracer.printing import shown_number
+from tracer.i18n import _
+from tracer.printing import Operand, join_operands, shown_number
+
+
+def _operands(printer, parts: tuple, separator: str) -> list[Operand]:
+    """Return parts as the operands of one picture, ``separator`` between them."""
+    return [
+        Operand(separator if i else "", part, printer._print(part), False) for i, part in enumerate(parts)
+    ]
 
 
 def _join(printer, parts: tuple, separator: str) -> prettyForm:
     """Return pictures side by side on one baseline, ``separator`` between them."""
-    pieces: list = []
-    for i, part in enumerate(parts):
-        if i:
-            pieces.append(separator)
-        pieces.append(printer._print(part))
-    return prettyForm(*stringPict.next(*pieces))
+    return join_operands(_operands(printer, parts, separator), prettyForm.ATOM)
 
 
 class _Joined(sp.Expr):
-    """Parts kept in their order with an operator between them; subclasses name the operator."""
+    """Parts kept in their order with an operator between them; subclasses name the operator.
+
+    A terminal too narrow for the whole may break it before any operator
+    (:meth:`tracer.printing.TracerPrettyPrinter.operands`).
+    """
 
     latex_separator = ""
     text_separator = ""
@@ -41,6 +48,9 @@ class _Joined(sp.Expr):
 
     def _pretty(self, printer) -> prettyForm:
         return _join(printer, self.args, self.text_separator)
+
+    def _pretty_operands(self, printer) -> list[Operand]:
+        return _operands(printer, self.args, self.text_separator)
 
 
 class Equals(_Joined):
@@ -192,6 +202,25 @@ class Total(sp.Expr):
             form = prettyForm(*form.parens())
         head = stringPict(*stringPict("Σ").below(printer._print(index)))
         return prettyForm(*stringPict.next(head, " ", form))
+
+
+class ColumnBlock(sp.Expr):
+    """Columns ``first`` to ``last`` of a matrix too wide for the terminal, labelled under it.
+
+    ``ColumnBlock(M[:, 0:4], 1, 4)`` draws the four columns with ``columns 1–4`` under them; a wide
+    matrix is shown as its blocks one under another.
+    """
+
+    def _latex(self, printer) -> str:
+        body, first, last = self.args
+        label = _("columns {first}–{last}").format(first=first, last=last)
+        return rf"\underset{{\text{{{label}}}}}{{{printer._print(body)}}}"
+
+    def _pretty(self, printer) -> prettyForm:
+        body, first, last = self.args
+        form = printer._print(body)
+        label = stringPict(_("columns {first}–{last}").format(first=first, last=last))
+        return prettyForm(*form.below(label), binding=prettyForm.ATOM)
 
 
 class PowerOfTen(sp.Expr):

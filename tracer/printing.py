@@ -263,7 +263,7 @@ class TracerPrettyPrinter(PrettyPrinter):
             return self._terms(expr)
         if isinstance(expr, sp.Mul):
             numerator, denominator, negative = self._factors(expr)
-            if denominator or len(numerator) < 2:
+            if denominator or (len(numerator) < 2 and not negative):
                 return None
             return self._product(numerator, negative)
         return None
@@ -429,28 +429,46 @@ class MathPrinter:
         self.decimals = decimals
         self._latex = TracerLatexPrinter({"naming": naming, "decimals": decimals, "row_break": row_break})
         self._pretty = TracerPrettyPrinter({"naming": naming, "decimals": decimals})
-        self._cache: dict[tuple[str, sp.Expr], str] = {}
+        self._forms: dict[sp.Expr, prettyForm] = {}
 
     def latex(self, expr: sp.Expr) -> str:
         """Return the LaTeX of an expression (no surrounding $)."""
         return self._latex.doprint(expr)
 
+    def form(self, expr: sp.Expr) -> prettyForm:
+        """Return the Unicode picture of an expression as SymPy's ``prettyForm`` (rows and a
+        baseline), printed once per expression and document; treat it as read-only."""
+        if expr not in self._forms:
+            self._forms[expr] = self._pretty._print(expr)
+        return self._forms[expr]
+
+    def operands(self, expr: sp.Expr) -> list[Operand] | None:
+        """Return where the Unicode picture of ``expr`` may be broken: its top-level operands
+        (:meth:`TracerPrettyPrinter.operands`), or None."""
+        return self._pretty.operands(expr)
+
+    def fraction(self, expr: sp.Expr) -> tuple[list[sp.Expr], list[sp.Expr], bool] | None:
+        """Return the numerator and denominator factors of a fraction, and whether a minus sign
+        leads it (:meth:`TracerPrettyPrinter.fraction`), or None."""
+        return self._pretty.fraction(expr)
+
+    def product(self, factors: list[sp.Expr], negative: bool = False) -> list[Operand]:
+        """Return factors as the operands of a product ``a⋅b⋅c`` (``-a⋅b⋅c`` when ``negative``)."""
+        return self._pretty._product(factors, negative)
+
     def pretty(self, expr: sp.Expr) -> str:
         """Return the Unicode picture of an expression; fractions take several lines."""
-        return self._pretty.doprint(expr)
+        return "\n".join(self.form(expr).picture)
 
     def picture(self, expr: sp.Expr) -> tuple[str, int]:
         """Return the Unicode picture of an expression and its baseline: the row (from 0 at the
         top) that text beside it sits on, e.g. the bar of a fraction."""
-        form = self._pretty._print(expr)
-        return form.render(wrap_line=False), form.baseline
+        form = self.form(expr)
+        return "\n".join(form.picture), form.baseline
 
     def text(self, expr: sp.Expr) -> str:
         """Return one-line Unicode, e.g. ``w³₁₂`` or ``∂C/∂w³₁₂`` for a symbol."""
-        key = ("text", expr)
-        if key not in self._cache:
-            self._cache[key] = self._pretty.doprint(expr)
-        return self._cache[key]
+        return self.pretty(expr)
 
     def number(self, value: float) -> str:
         """Return a value in the document's number format."""
