@@ -211,16 +211,18 @@ class ColumnBlock(sp.Expr):
     matrix is shown as its blocks one under another.
     """
 
+    def _label(self) -> str:
+        first, last = self.args[1:]
+        if first == last:
+            return _("column {number}").format(number=first)
+        return _("columns {first}–{last}").format(first=first, last=last)
+
     def _latex(self, printer) -> str:
-        body, first, last = self.args
-        label = _("columns {first}–{last}").format(first=first, last=last)
-        return rf"\underset{{\text{{{label}}}}}{{{printer._print(body)}}}"
+        return rf"\underset{{\text{{{self._label()}}}}}{{{printer._print(self.args[0])}}}"
 
     def _pretty(self, printer) -> prettyForm:
-        body, first, last = self.args
-        form = printer._print(body)
-        label = stringPict(_("columns {first}–{last}").format(first=first, last=last))
-        return prettyForm(*form.below(label), binding=prettyForm.ATOM)
+        form = printer._print(self.args[0])
+        return prettyForm(*form.below(stringPict(self._label())), binding=prettyForm.ATOM)
 
 
 class PowerOfTen(sp.Expr):

@@ -200,15 +200,21 @@ class PrettyStyle:
         return _stacked([_beside(row) for row in rows])
 
     def _blocks(self, matrix: sp.MatrixBase, width: int) -> prettyForm:
-        """Return a matrix too wide for ``width`` as blocks of whole columns, one under another."""
-        blocks = []
-        first = 0
+        """Return a matrix too wide for ``width`` as blocks of whole columns, one under another.
+
+        As few blocks as fit, of nearly equal size (9 columns as 5 + 4, not 8 + 1).
+        """
+        count, first = 0, 0
         while first < matrix.cols:
             last = first + 1
             while last < matrix.cols and _width(self._block(matrix, first, last + 1)) <= width:
                 last += 1
-            blocks.append(self._block(matrix, first, last))
-            first = last
+            count, first = count + 1, last
+        size = -(-matrix.cols // count)
+        blocks = [self._block(matrix, a, min(a + size, matrix.cols)) for a in range(0, matrix.cols, size)]
+        if any(_width(block) > width for block in blocks):
+            size = 1
+            blocks = [self._block(matrix, a, a + 1) for a in range(matrix.cols)]
         return _stacked(blocks, gap=True)
 
     def _block(self, matrix: sp.MatrixBase, first: int, last: int) -> prettyForm:
