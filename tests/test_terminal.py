@@ -163,7 +163,7 @@ def test_a_matrix_wider_than_the_width_is_shown_in_blocks_of_whole_columns():
 
 
 def _pictures(node, prose: bool = False):
-    """Yield every maths string of a Document (prose fields, sentences' words and the SVG diagram left out)."""
+    """Yield every maths string of a Document (not its prose, sentences' words or SVG diagram)."""
     if isinstance(node, str):
         if not prose:
             yield node
