@@ -20,6 +20,7 @@ from tracer.check.grading import CARRIED, CORRECT, WRONG, CheckResult, Grade, Ma
 from tracer.ids import Ref
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter, TracerPrettyPrinter
 from tracer.templating import new_environment
+from tracer.terminal import display_width, pad
 
 COLOURS = {CORRECT: "32", WRONG: "31", CARRIED: "33", "dim": "2", "bold": "1"}
 
@@ -88,7 +89,7 @@ def environment(printer: MathPrinter, colour: bool = False) -> jinja2.Environmen
         latex=maths.latex,
         text=printer.text,
         worked=maths.worked,
-        pad=lambda text, width: text.ljust(width),
+        pad=pad,
         number=printer.number,
         signed=lambda v: _signed(printer.number(v)),
         paint=paint,
@@ -111,10 +112,12 @@ def _context(result: CheckResult, printer: MathPrinter) -> dict[str, Any]:
         "result": result,
         "spec": result.trace.spec,
         "widths": {
-            "symbol": max((len(printer.text(m.symbol)) for m in marks), default=1),
-            "given": max((len(printer.number(m.given)) for m in marks), default=5),
-            "expected": max((len(printer.number(m.expected)) for m in marks), default=8),
-            "difference": max((len(printer.number(abs(m.difference))) + 1 for m in marks), default=10),
+            "symbol": max((display_width(printer.text(m.symbol)) for m in marks), default=1),
+            "given": max((display_width(printer.number(m.given)) for m in marks), default=5),
+            "expected": max((display_width(printer.number(m.expected)) for m in marks), default=8),
+            "difference": max(
+                (display_width(printer.number(abs(m.difference))) + 1 for m in marks), default=10
+            ),
         },
     }
 

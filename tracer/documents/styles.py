@@ -148,7 +148,7 @@ class PrettyStyle:
 
         >>> from tracer.notation import notation
         >>> x = sp.symbols("x1:9")
-        >>> style = PrettyStyle(MathPrinter(notation("nielsen").naming(None)))
+        >>> style = PrettyStyle(MathPrinter(notation("nielsen").bind((2, 2))))
         >>> print(_rendered(style.fit(sp.Add(*x, evaluate=False), 20)))
         x₁ + x₂ + x₃ + x₄ +
         x₅ + x₆ + x₇ + x₈
