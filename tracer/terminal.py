@@ -24,21 +24,25 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from wcwidth import wcswidth, wcwidth
+from wcwidth import wcwidth
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _WORDS = re.compile(r"\S+")
 _NUMBER = re.compile(r"^[-−]?\d+(?:\.(\d+))?$")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=None)
+def _char_width(char: str) -> int:
+    """Return the columns of one character: 2 for a Hangul syllable, 0 for a combining mark or a
+    control character."""
+    return max(wcwidth(char), 0)
+
+
 def _line_width(line: str) -> int:
-    plain = _ANSI.sub("", line)
-    width = wcswidth(plain)
-    if width >= 0:
-        return width
-    # A control character (a tab, say) makes wcswidth give up: count what can be shown.
-    return sum(max(wcwidth(c), 0) for c in plain)
+    plain = _ANSI.sub("", line) if "\x1b" in line else line
+    if plain.isascii() and plain.isprintable():
+        return len(plain)
+    return sum(map(_char_width, plain))
 
 
 def display_width(text: str) -> int:
