@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 
 from wcwidth import wcwidth
 
@@ -31,7 +31,7 @@ _WORDS = re.compile(r"\S+")
 _NUMBER = re.compile(r"^[-−]?\d+(?:\.(\d+))?$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_width(char: str) -> int:
     """Return the columns of one character: 2 for a Hangul syllable, 0 for a combining mark or a
     control character."""
