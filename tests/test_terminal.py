@@ -18,9 +18,8 @@ from document_cases import PRESETS, rendered, traced
 
 from tracer import load_spec, trace
 from tracer.display import Hadamard
-from tracer.documents.compose import compose
-from tracer.documents.diagram import Diagram
-from tracer.documents.model import Span
+from tracer.documents.blocks import Span
+from tracer.documents.lesson import lesson
 from tracer.documents.styles import PrettyStyle, typeset
 from tracer.printing import MathPrinter
 from tracer.terminal import beside, display_width, pad, table, wrap
@@ -130,11 +129,9 @@ def test_a_wide_sum_breaks_at_its_operators_never_inside_a_number():
 
 
 def test_a_wide_chain_continues_under_its_first_part_and_breaks_a_fraction_under_one_bar():
-    style = PrettyStyle(_printer("xor"), 56)
-    result = traced("xor")
-    step = compose(result, style).samples[0].layers[0].steps[0]
-    assert all(display_width(line) <= 56 for line in step.equation.split("\n"))
-    average = compose(result, style).batch_cost
+    steps = {s.id: s for s in lesson(traced("xor"), PrettyStyle(_printer("xor"), 56)).steps()}
+    assert all(display_width(line) <= 56 for line in steps["z[1][1]#1"].equation.split("\n"))
+    average = steps["C"]  # the batch cost, the average of four samples' costs
     lines = average.equation.split("\n")
     assert all(display_width(line) <= 56 for line in lines)
     bars = [line for line in lines if "─" * 10 in line]
@@ -162,22 +159,24 @@ def test_a_matrix_wider_than_the_width_is_shown_in_blocks_of_whole_columns():
     assert shown == sorted(round(float(v), 9) for v in wide if round(float(v), 9) != int(v))
 
 
-def _pictures(node, prose: bool = False):
-    """Yield every maths string of a Document (not its prose, sentences' words or SVG diagram)."""
-    if isinstance(node, str):
-        if not prose:
-            yield node
-    elif isinstance(node, Span):
-        if node.math:
-            yield node.text
-    elif isinstance(node, Diagram):
-        return
-    elif isinstance(node, tuple) and hasattr(node, "_fields"):
-        for name in node._fields:
-            yield from _pictures(getattr(node, name), name in ("title", "description", "notation_source"))
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from _pictures(item, prose)
+def _pictures(doc) -> list[str]:
+    """Return every maths picture of a document: steps, displays, and the maths in sentences and tables."""
+    pictures = []
+    for section in doc.sections:
+        for block in section.blocks:
+            sentences = ()
+            if block.kind == "steps":
+                pictures += [step.equation for step in block.steps]
+            elif block.kind == "equations":
+                pictures.append(block.picture)
+            elif block.kind == "paragraph":
+                sentences = (block.spans,)
+            elif block.kind == "bullets":
+                sentences = block.items
+            elif block.kind == "table":
+                sentences = (*block.head, *(cell for row in block.rows for cell in row))
+            pictures += [span.text for sentence in sentences for span in sentence if span.math]
+    return pictures
 
 
 @pytest.mark.parametrize("notation", NOTATIONS)
@@ -185,7 +184,7 @@ def _pictures(node, prose: bool = False):
 def test_every_picture_of_every_document_fits_sixty_columns(name, notation):
     # A 60-column terminal: pictures are indented by up to four columns.
     result = trace(load_spec(name, notation))
-    doc = compose(result, PrettyStyle(MathPrinter(result.naming), 56))
+    doc = lesson(result, PrettyStyle(MathPrinter(result.naming), 56))
     wide = [line for text in _pictures(doc) for line in text.split("\n") if display_width(line) > 56]
     assert not wide
 

@@ -1,6 +1,6 @@
 """How a document prints its maths: LaTeX for Markdown and LaTeX files, Unicode for the terminal.
 
-The view model (:mod:`tracer.documents.model`) is built once per output kind with one of these styles,
+The view model (:mod:`tracer.documents.blocks`) is built once per output kind with one of these styles,
 so every string in it is already printed; templates only place them. Both styles print through
 :class:`tracer.printing.MathPrinter`; the terminal style also fits every picture to the terminal's
 width, measured in display columns (:class:`PrettyStyle`).
@@ -274,13 +274,13 @@ def _trimmed(picture: str) -> str:
 def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str:
     """Return a sentence of words and Unicode pictures on shared baselines, wrapped to ``width``.
 
-    ``spans`` are :class:`tracer.documents.model.Span`: prose, or a picture with its ``baseline`` (the
+    ``spans`` are :class:`tracer.documents.blocks.Span`: prose, or a picture with its ``baseline`` (the
     row the words sit on, e.g. a fraction's bar). ``lead`` (``"• "``) starts the first line,
     later lines are indented by ``indent``. A line breaks only after a space, so punctuation
     stays with the maths before it. Widths are display widths: a Hangul word takes two columns
     a syllable.
 
-    >>> from tracer.documents.model import Span
+    >>> from tracer.documents.blocks import Span
     >>> print(typeset([Span("so ", False), Span("1\\n─\\n2", True, 1), Span(" of it.", False)], 20, "• "))
            1
     • so ─ of it.
