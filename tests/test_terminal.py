@@ -206,15 +206,16 @@ def test_trace_prints_no_line_wider_than_eighty_columns(name, notation):
     assert not wide
 
 
-@pytest.mark.xfail(
+TITLE_TOO_WIDE = pytest.mark.xfail(
     strict=True,
-    reason="templates/term still write lines the maths layer cannot fit: the gradient-check table's "
-    "heading, the 'Sample 1: … → …' line, prose not passed through wrap (the frozen-biases, "
-    "loss-went-down and batch-gradient sentences, the title) and bullets wrapped before their indent; "
-    "the block renderer replacing them uses tracer.terminal.wrap and table",
+    reason="templates/term/document.txt.j2 prints the title unwrapped, and neuron's is 68 columns",
 )
+
+
 @pytest.mark.parametrize("notation", NOTATIONS)
-@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=TITLE_TOO_WIDE) if name == "neuron" else name for name in PRESETS]
+)
 def test_trace_prints_no_line_wider_than_sixty_columns(name, notation):
     wide = [line for line in _trace_lines(name, notation, 60) if display_width(line) > 60]
     assert not wide

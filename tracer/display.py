@@ -178,12 +178,21 @@ class DerivativeOf(sp.Expr):
 
     def _latex(self, printer) -> str:
         body, variable = self.args
-        return rf"\frac{{\partial}}{{\partial {printer._print(variable)}}} \left({printer._print(body)}\right)"
+        return (
+            rf"\frac{{\partial}}{{\partial {printer._print(variable)}}} \left({printer._print(body)}\right)"
+        )
 
     def _pretty(self, printer) -> prettyForm:
         body, variable = self.args
         head = prettyForm(*stringPict.next("∂/∂", printer._print(variable)))
         return prettyForm(*stringPict.next(head, prettyForm(*printer._print(body).parens())))
+
+    def _pretty_operands(self, printer) -> list[Operand]:
+        # One operand, the body in parentheses after its head: a terminal too narrow for the
+        # whole breaks the body inside the parentheses.
+        body, variable = self.args
+        head = "∂/∂" + "\n".join(printer._print(variable).picture)
+        return [Operand(head, body, prettyForm(*printer._print(body).parens()), True)]
 
 
 class Cases(sp.Expr):
@@ -191,7 +200,9 @@ class Cases(sp.Expr):
 
     def _latex(self, printer) -> str:
         # "{}" first: a Markdown line that starts with "- " would become a list item.
-        rows = [rf"{{}}{printer._print(v)} & {printer._print(c)}" for v, c in zip(self.args[::2], self.args[1::2])]
+        rows = [
+            rf"{{}}{printer._print(v)} & {printer._print(c)}" for v, c in zip(self.args[::2], self.args[1::2])
+        ]
         # The printer's row break ends a line in Markdown, whose renderers protect it only there.
         return r"\begin{cases}" + printer._settings.get("row_break", r"\\").join(rows) + r"\end{cases}"
 

@@ -251,14 +251,20 @@ class TracerPrettyPrinter(PrettyPrinter):
         return prettyForm(*form.parens()) if expr.args[0].is_negative else form
 
     def operands(self, expr: sp.Expr) -> list[Operand] | None:
-        """Return the top-level operands of a sum, of a product without a fraction bar or of a
-        chain (a :mod:`tracer.display` node with ``_pretty_operands``); None for anything else.
+        """Return the top-level operands of a sum, of a product without a fraction bar, of an
+        equation or of a chain (a :mod:`tracer.display` node with ``_pretty_operands``); None for
+        anything else.
 
         ``0.75 - 0.35⋅x`` gives the operands ``("", 0.75)`` and ``(" - ", 0.35⋅x)``; ``w₅⋅outₕ₁``
         gives ``("", w₅)`` and ``("⋅", outₕ₁)``.
         """
         if hasattr(expr, "_pretty_operands"):
             return expr._pretty_operands(self)
+        if isinstance(expr, sp.Equality):
+            return [
+                Operand("", expr.lhs, self._print(expr.lhs), False),
+                Operand(" = ", expr.rhs, self._print(expr.rhs), False),
+            ]
         if isinstance(expr, sp.Add):
             return self._terms(expr)
         if isinstance(expr, sp.Mul):

@@ -8,7 +8,7 @@ colour codes of the ``paint`` filter, and never breaks inside a word or a number
 * :func:`wrap`: prose wrapped to a width, a lead (``"• "``) on the first line and the
   continuation lines indented under the text;
 * :func:`table`: rows of cells, each column padded to its widest cell, numbers aligned at the
-  decimal point;
+  decimal point, text cells wrapped when the table is wider than the terminal;
 * :func:`beside`: multi-line pictures side by side on a shared baseline (a sentence of words and
   SymPy pictures, see :func:`tracer.documents.styles.typeset`).
 
@@ -114,47 +114,102 @@ def _decimals(cell: str) -> tuple[int, int] | None:
     return display_width(cell) - after, after
 
 
-def table(rows: Sequence[Sequence[str]], gap: int = 2, indent: int = 0) -> str:
-    """Return rows of cells as aligned columns, ``gap`` spaces apart, each row indented.
+def table(
+    rows: Sequence[Sequence[str]],
+    gap: int = 2,
+    indent: int = 0,
+    numeric: Sequence[bool] | None = None,
+    width: int | None = None,
+) -> str:
+    """Return rows of cells as aligned columns, ``gap`` spaces apart, each line indented.
 
-    Columns are as wide as their widest cell by display width. A column whose cells (after
-    the first row, the heading) are all numbers is aligned at the decimal point; other cells
-    are left-aligned. Trailing spaces are dropped.
+    The first row is the head. Columns are as wide as their widest cell by display width. A
+    numeric column (``numeric``; by default, one whose body cells are all numbers) has its
+    numbers aligned at the decimal point; other cells are left-aligned. With ``width``, a table
+    wider than that wraps the words of its text cells (the widest column first, never a number)
+    onto more lines of the same row. Trailing spaces are dropped.
 
     >>> print(table([["h", "cost"], ["10⁻¹", "0.25"], ["10⁻²", "-1.125"], ["10⁻³", "12"]]))
     h     cost
     10⁻¹   0.25
     10⁻²  -1.125
     10⁻³  12
+    >>> print(table([["step", "difference quotient"], ["10⁻¹", "0.086"]], width=16))
+    step  difference
+          quotient
+    10⁻¹  0.086
     """
     if not rows:
         return ""
     count = max(len(row) for row in rows)
     cells = [[*row, *[""] * (count - len(row))] for row in rows]
     body = cells[1:] if len(cells) > 1 else cells
-    layouts: list[tuple[int, int] | None] = []
+    if numeric is None:
+        numeric = [all(_decimals(row[c]) is not None for row in body if row[c]) for c in range(count)]
     for c in range(count):
         parts = [_decimals(row[c]) for row in body if row[c]]
-        if parts and all(p is not None for p in parts):
-            layouts.append((max(p[0] for p in parts), max(p[1] for p in parts)))  # type: ignore[index]
-        else:
-            layouts.append(None)
-    shown: list[list[str]] = []
-    for r, row in enumerate(cells):
-        line = []
-        for c, cell in enumerate(row):
-            layout = layouts[c]
-            part = _decimals(cell) if layout is not None and (r > 0 or len(cells) == 1) else None
-            if part is not None and layout is not None:
-                cell = " " * (layout[0] - part[0]) + cell + " " * (layout[1] - part[1])
-            line.append(cell)
-        shown.append(line)
-    widths = [max(display_width(row[c]) for row in shown) for c in range(count)]
+        if numeric[c] and parts and all(p is not None for p in parts):
+            before = max(p[0] for p in parts)  # type: ignore[index]
+            after = max(p[1] for p in parts)  # type: ignore[index]
+            for row in body:
+                p = _decimals(row[c])
+                if p is not None:
+                    row[c] = " " * (before - p[0]) + row[c] + " " * (after - p[1])
+    widths = [max(display_width(row[c]) for row in cells) for c in range(count)]
+    if width is not None:
+        widths = _narrowed(cells, widths, [bool(n) for n in numeric], width - indent - gap * (count - 1))
     lines = []
-    for row in shown:
-        text = (" " * gap).join(pad(cell, widths[c]) for c, cell in enumerate(row))
-        lines.append((" " * indent + text).rstrip())
+    for row in cells:
+        wrapped = [
+            [cell] if display_width(cell) <= widths[c] else wrap(cell, widths[c]).split("\n")
+            for c, cell in enumerate(row)
+        ]
+        for k in range(max(len(w) for w in wrapped)):
+            parts = [pad(w[k] if k < len(w) else "", widths[c]) for c, w in enumerate(wrapped)]
+            lines.append((" " * indent + (" " * gap).join(parts)).rstrip())
     return "\n".join(lines)
+
+
+def _narrowed(cells: list[list[str]], widths: list[int], numeric: list[bool], room: int) -> list[int]:
+    """Return column widths that fit ``room`` columns by wrapping text cells at spaces, if they can.
+
+    The widest text column gives way first, down to its longest word.
+    """
+    widths = list(widths)
+    least = []
+    for c in range(len(widths)):
+        # A number is never broken; the words of a heading may be, even over numbers.
+        texts = [cells[0][c]] if numeric[c] else [row[c] for row in cells]
+        longest = max(display_width(unit) for text in texts for unit in _units(text) or [""])
+        numbers = max((display_width(row[c]) for row in cells[1:]), default=0) if numeric[c] else 0
+        least.append(max(longest, numbers))
+    while sum(widths) > room:
+        shrinkable = [c for c in range(len(widths)) if widths[c] > least[c]]
+        if not shrinkable:
+            break
+        c = max(shrinkable, key=lambda k: widths[k])
+        target = max(least[c], widths[c] - (sum(widths) - room))
+        widths[c] = max(display_width("\n".join(_fill(row[c], target))) for row in cells)
+    return widths
+
+
+def _units(cell: str) -> list[str]:
+    """Return the pieces a table cell may be broken between: its words, or, in a list of
+    equations such as ``i₁ = 0.5, i₂ = -1``, the items after each comma."""
+    if ", " in cell:
+        return [unit.strip() for unit in re.split(r"(?<=,) ", cell)]
+    return cell.split()
+
+
+def _fill(cell: str, width: int) -> list[str]:
+    """Return a cell's pieces (:func:`_units`) set in lines of at most ``width`` columns where they fit."""
+    lines: list[str] = []
+    for unit in _units(cell):
+        if lines and display_width(lines[-1]) + 1 + display_width(unit) <= width:
+            lines[-1] += " " + unit
+        else:
+            lines.append(unit)
+    return lines or [""]
 
 
 def beside(pictures: Sequence[tuple[str, int]]) -> tuple[str, int]:

@@ -104,9 +104,10 @@ class PrettyStyle:
         return self.printer.text(expr)
 
     def inline(self, expr: sp.Expr) -> tuple[str, int]:
-        """Return the Unicode picture of ``expr`` and its baseline, to set among words (:func:`typeset`)."""
-        picture, baseline = self.printer.picture(expr)
-        return _trimmed(picture), baseline
+        """Return the Unicode picture of ``expr`` and its baseline, to set among words (:func:`typeset`);
+        a picture wider than the width is fitted to it (:meth:`fit`)."""
+        form = self.fit(expr, self.width)
+        return _rendered(form), form.baseline
 
     def number(self, value: float | sp.Rational) -> str:
         """Return ``value`` in the number format; an exact Rational as ``3/8``."""
@@ -134,14 +135,26 @@ class PrettyStyle:
                 lines[-1].append(i)
             else:
                 lines.append([i])
-        pictures = []
-        for number, line in enumerate(lines):
-            head = [forms[k] for k in line[:-1]]
-            lead = [CONTINUED] if number else []
-            prefix = [*lead, *_chain(head, " = "), " = "] if head else lead
-            room = self.width - _width(_beside(prefix)) if prefix else self.width
-            pictures.append(_beside([*prefix, self.fit(parts[line[-1]], room)]))
-        return "\n".join(_rendered(picture) for picture in pictures)
+        if len(lines[0]) == 2 and self._fitted(parts, forms, lines[0], False) is None:
+            # The second part does not fit beside the first even broken: it goes on a line of its own.
+            lines[0:1] = [[lines[0][0]], [lines[0][1]]]
+        pictures = [self._fitted(parts, forms, line, bool(number)) for number, line in enumerate(lines)]
+        return "\n".join(
+            _rendered(picture or self._fitted(parts, forms, line, True, True))
+            for picture, line in zip(pictures, lines, strict=True)
+        )
+
+    def _fitted(
+        self, parts: tuple, forms: list, line: list[int], continued: bool, anyway: bool = False
+    ) -> prettyForm | None:
+        """Return one line of a chain, its last part fitted to the room left; None if it still
+        does not fit (unless ``anyway``)."""
+        head = [forms[k] for k in line[:-1]]
+        lead = [CONTINUED] if continued else []
+        prefix = [*lead, *_chain(head, " = "), " = "] if head else lead
+        room = self.width - _width(_beside(prefix)) if prefix else self.width
+        picture = _beside([*prefix, self.fit(parts[line[-1]], room)])
+        return picture if anyway or _width(picture) <= self.width else None
 
     def fit(self, expr: sp.Expr, width: int) -> prettyForm:
         """Return the picture of ``expr`` broken to be at most ``width`` columns wide where it can be.
@@ -178,19 +191,23 @@ class PrettyStyle:
 
     def _lines(self, operands: list[Operand], width: int) -> prettyForm:
         """Return operands laid out in lines of at most ``width`` columns, each later line starting
-        with its operator, aligned under the first operand; a too-wide operand is fitted alone."""
+        with its operator, aligned under the first operand.
+
+        An operand too wide for the rest of a line starts the next one; one too wide even for a
+        line of its own is broken itself, where it stands if at least half the width is left.
+        """
         rows: list[list] = [[]]
         used = 0
         for operand in operands:
             separator = operand.separator if rows[-1] else operand.separator.lstrip()
             size = _width(operand.form) + display_width(separator)
-            if rows[-1] and used + size > width:
+            alone = _width(operand.form) + display_width(operand.separator.lstrip())
+            if rows[-1] and used + size > width and (alone <= width or width - used < width // 2):
                 rows.append([])
-                separator = operand.separator.lstrip()
-                used, size = 0, _width(operand.form) + display_width(separator)
+                separator, used, size = operand.separator.lstrip(), 0, alone
             form = operand.form
-            if size > width:
-                room = width - display_width(separator) - (2 if operand.parens else 0)
+            if used + size > width:
+                room = width - used - display_width(separator) - (2 if operand.parens else 0)
                 form = self.fit(operand.expr, room)
                 if operand.parens:
                     form = prettyForm(*form.parens())
