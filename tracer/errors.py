@@ -46,7 +46,7 @@ class OutputError(TracerError):
     """An output that cannot be written where asked, e.g. ``-o: 'my.toml' is an input of this command``."""
 
 
-class Interrupted(BaseException):  # noqa: N818 - named after what happened, like KeyboardInterrupt
+class Interrupted(BaseException):
     """Return-free signal that the run was told to stop (SIGTERM); the command exits 128 + 15."""
 
 

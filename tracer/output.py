@@ -20,13 +20,12 @@ import contextlib
 import json
 import os
 import shutil
-import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from tracer.errors import OutputError
 from tracer.i18n import _
@@ -34,6 +33,7 @@ from tracer.i18n import _
 STDOUT = "-"
 MANIFEST = ".tracer-handout.json"
 Content = str | bytes
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -94,26 +94,6 @@ def check_stdout(format: str, path: str | None, field: str = "--format") -> None
         )
 
 
-def check_input(path: Path, field: str) -> None:
-    """Refuse an input that is not a regular file: a folder, a named pipe, a device.
-
-    Reading a named pipe would wait for a writer forever; a folder is a mistake for a file.
-    """
-    try:
-        mode = path.stat().st_mode
-    except OSError as error:
-        raise OutputError(
-            field, _("cannot read {path!r}: {reason}").format(path=str(path), reason=error.strerror)
-        )
-    if stat.S_ISDIR(mode):
-        raise OutputError(field, _("{path!r} is a folder; give a file").format(path=str(path)))
-    if not stat.S_ISREG(mode):
-        raise OutputError(
-            field,
-            _("{path!r} is not a regular file (a pipe or a device); give a file").format(path=str(path)),
-        )
-
-
 def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
@@ -155,6 +135,7 @@ class _Folder:
     field: str
     previous: tuple[str, ...]
     keep_previous: bool
+    manifest: bool = True
     names: set[str] = field(default_factory=set)
 
 
@@ -227,10 +208,23 @@ class Outputs:
         if to_stdout(path):
             self.stdout(content)
             return
-        self.file(path, content)
+        target = self.check(path)
         folder = Path(path).parent
+        for name in beside or {}:
+            if _real(folder / name) == target:
+                example = Path(path).with_suffix(FORMATS[format].extension).name
+                message = _("{path!r} is also the name of a file written beside it; give -o {example}")
+                raise OutputError("-o", message.format(path=path, example=example))
+        self.file(path, content)
         for name, data in (beside or {}).items():
             self.file(str(folder / name), data)
+
+    def make_folder(self, path: str, field: str = "-o") -> Path:
+        """Return a folder that :meth:`commit` creates if it does not exist (a plain folder, no manifest)."""
+        if not Path(path).is_dir():
+            check_target(path, field, (_real(f.path) for f in self._folders))
+        self._folders.append(_Folder(Path(path), field, (), True, manifest=False))
+        return Path(path)
 
     def folder(self, path: str, field: str = "-o", force: bool = False, partial: bool = False) -> Path:
         """Return a folder to write a handout into, refusing a non-empty folder that is not one.
@@ -271,6 +265,8 @@ class Outputs:
         for folder in self._folders:
             if not folder.path.is_dir():
                 create.append(folder.path)
+            if not folder.manifest:
+                continue
             names = set(folder.names)
             if folder.keep_previous:
                 names |= set(folder.previous)
@@ -374,7 +370,7 @@ def _write(path: Path, content: Content) -> None:
         stream.write(data)
 
 
-def _guard(path: Path, action):  # noqa: ANN202 - returns what ``action`` returns
+def _guard(path: Path, action: Callable[[], T]) -> T:
     """Return ``action()``; an OSError becomes one line naming ``path`` and the reason."""
     try:
         return action()

@@ -25,6 +25,9 @@ from tracer.notation import Naming
 DEFAULT_DECIMALS = 9
 
 
+LARGE = 1e15  # from here on numbers are written as 1.5e20
+
+
 def format_number(value: float, decimals: int = DEFAULT_DECIMALS) -> str:
     """Return ``value`` as printed everywhere in tracer: rounded to ``decimals``, no trailing zeros.
 
@@ -34,7 +37,17 @@ def format_number(value: float, decimals: int = DEFAULT_DECIMALS) -> str:
     ('0.15', '0.593269992', '0.3925')
     >>> format_number(-2e-12), format_number(1.0)
     ('0', '1')
+
+    From 10¹⁵ on a number is written in scientific notation, never with 31 digits:
+
+    >>> format_number(1e30), format_number(-1.5e200, 4)
+    ('1e30', '-1.5e200')
     """
+    if abs(value) >= LARGE and abs(value) != float("inf"):
+        mantissa, exponent = f"{value:.{decimals}e}".split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}e{int(exponent)}"
     text = f"{value:.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -10,7 +10,6 @@ and maths pictures in the terminal's lines.
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 
 import jinja2
@@ -128,8 +127,3 @@ def render_terminal(
     doc = compose(trace, PrettyStyle(MathPrinter(trace.naming, decimals), width - 4))
     template = environment("term").get_template("term/document.txt.j2")
     return template.render(doc=doc, width=width, colour=colour)
-
-
-def colour_wanted(stream_is_tty: bool) -> bool:
-    """Return True when terminal output should be coloured: a TTY and no ``NO_COLOR`` set."""
-    return stream_is_tty and not os.environ.get("NO_COLOR")
