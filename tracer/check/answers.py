@@ -182,7 +182,13 @@ def _number(raw: Any, name: str, source: str) -> float:
         elif isinstance(raw, dict):
             got = 'a table; quote names that contain dots, e.g. "E.total" = 0.2984'
         else:
-            got = inputs.shown(raw) if isinstance(raw, bool | list) else type(raw).__name__
+            got = (
+                json.dumps(raw)
+                if isinstance(raw, bool)
+                else inputs.shown(raw)
+                if isinstance(raw, list)
+                else type(raw).__name__
+            )
         raise SpecError(source, f'"{name}" must be a number, got {got}')
     try:
         value = float(raw)
