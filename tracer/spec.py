@@ -339,6 +339,9 @@ def _draw(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[list, list]:
     low, high = _vector(data.get("init_range", [-1.0, 1.0]), "init_range", 2, "[low, high]")
     if not low < high:
         raise SpecError("init_range", f"low must be below high, got [{low:g}, {high:g}]")
+    if not math.isfinite(high - low):
+        message = _("high − low is beyond float64 (got [{low}, {high}]); give a range such as [-1, 1]")
+        raise SpecError("init_range", message.format(low=f"{low:g}", high=f"{high:g}"))
     decimals = data.get("init_decimals", 2)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12:
         raise SpecError("init_decimals", f"must be a whole number from 0 to 12, got {shown(decimals)}")
