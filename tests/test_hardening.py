@@ -334,6 +334,21 @@ def test_long_titles_and_many_samples_are_refused_up_front(capsys, tmp_path):
     assert "a worked example shows at most 100" in refused(capsys, "trace", str(many))
 
 
+@pytest.mark.parametrize(
+    ("layers", "format"), [([2, 200, 2], "pdf"), ([1] * 101, "tex"), ([2, 161, 1], "pdf")]
+)
+def test_a_network_too_large_for_a_tex_page_is_refused_before_tex_runs(capsys, tmp_path, layers, format):
+    spec = tmp_path / "large.json"
+    network = {"layers": layers, "activations": "sigmoid", "learning_rate": 0.5}
+    network["samples"] = [{"x": [0.5] * layers[0], "y": [0.5] * layers[-1]}]
+    spec.write_text(json.dumps(network), encoding="utf-8")
+    started = time.monotonic()
+    for command in (["trace", str(spec)], ["handout", str(spec), "--variants", "1"]):
+        line = refused(capsys, *command, "--format", format, "-o", f"{tmp_path}/out.{format}")
+        assert "does not fit on a TeX page" in line
+    assert time.monotonic() - started < 10 and sorted(p.name for p in tmp_path.iterdir()) == ["large.json"]
+
+
 def test_the_picture_title_is_one_short_line():
     from dataclasses import replace
 

@@ -21,6 +21,7 @@ from typing import NoReturn
 
 from tracer import arguments
 from tracer.derive import symbol
+from tracer.documents.pdf import check_fits
 from tracer.documents.publish import FORMATS, document
 from tracer.errors import Interrupted, TracerError
 from tracer.handout.cli import add_parser as add_handout
@@ -59,7 +60,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
     check_stdout(args.format, args.output)
     if not to_stdout(args.output):
         outputs.check(args.output)
-    result = trace(load_spec(args.spec, args.notation))
+    spec = load_spec(args.spec, args.notation)
+    if args.format in ("tex", "pdf"):
+        check_fits(spec.layers, args.format)
+    result = trace(spec)
     content, beside = document(result, args.format, args.output, args.decimals)
     outputs.publish(args.format, args.output, content, beside)
     outputs.commit()

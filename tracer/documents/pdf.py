@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from tracer.errors import OutputError
+from tracer.errors import OutputError, UsageError
 from tracer.i18n import N_, _
 
 INSTALL = N_(
@@ -25,7 +25,26 @@ INSTALL = N_(
     "(Debian/Ubuntu), MacTeX (macOS) or MiKTeX (Windows)"
 )
 JOB = "document"
+MAX_NEURONS, MAX_LAYERS = 160, 80  # the largest diagrams TeX lays out (tests/test_hardening.py)
 TEX_SECONDS = 300  # a worked example takes a few seconds; more means TeX is stuck
+
+
+def check_fits(layers: tuple[int, ...], format: str) -> None:
+    """Refuse, before TeX runs, a network whose diagram is beyond TeX's largest length (about 5.7 m).
+
+    TeX stops with "Dimension too large" for a [2, 200, 2] network or a chain of 100 layers;
+    up to :data:`MAX_NEURONS` neurons in a layer and :data:`MAX_LAYERS` layers it lays them out.
+    """
+    widest, depth = max(layers), len(layers) - 1
+    if widest > MAX_NEURONS or depth > MAX_LAYERS:
+        message = _(
+            "a network of {widest} neurons in a layer and {depth} layers does not fit on a TeX page "
+            "(at most {neurons} and {layers}); use --format md or term"
+        )
+        raise UsageError(
+            f"--format {format}",
+            message.format(widest=widest, depth=depth, neurons=MAX_NEURONS, layers=MAX_LAYERS),
+        )
 
 
 def engine() -> list[str] | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracer.arguments import count, decimals, seed, spec_argument, spec_inputs
+from tracer.documents.pdf import check_fits
 from tracer.errors import UsageError
 from tracer.handout import DEFAULT_DECIMALS, FORMATS
 from tracer.i18n import _
@@ -80,6 +81,8 @@ def cmd_handout(args: argparse.Namespace) -> int:
     outputs = Outputs(spec_inputs(args.spec))
     folder = outputs.folder(args.output, force=args.force, partial=args.variant is not None)
     spec = load_spec(args.spec, args.notation)
+    if args.format in ("tex", "pdf"):
+        check_fits(spec.layers, args.format)
     request = Request(
         source=args.spec,
         count=args.variants if args.variants is not None else args.variant,
