@@ -12,7 +12,7 @@ from tracer.arguments import count, decimals, seed, spec_argument, spec_inputs
 from tracer.documents.pdf import check_fits
 from tracer.errors import UsageError
 from tracer.handout import DEFAULT_DECIMALS, FORMATS
-from tracer.i18n import _
+from tracer.i18n import _, ngettext
 from tracer.output import Outputs
 from tracer.spec import load_spec
 
@@ -128,10 +128,20 @@ def summary(handout: Handout, folder: Path, files: int) -> str:
     )
     rejected = handout.rejected
     why = ", ".join(f"{n} {rule}" for rule, n in handout.rejected_by_rule().items())
+    count = len(handout.variants)
+    wrote = ngettext(
+        "wrote {files} files into {folder}: {count} variant ({made}) of “{title}”",
+        "wrote {files} files into {folder}: {count} variants ({made}) of “{title}”",
+        count,
+    )
+    if why:
+        rejections = ngettext("{rejected} draw rejected ({why})", "{rejected} draws rejected ({why})", rejected)
+    else:
+        rejections = ngettext("{rejected} draw rejected", "{rejected} draws rejected", rejected)
+    grade = _("grade with: tracer check {spec} STUDENT.toml")
     lines = [
-        f"wrote {files} files into {folder}: {len(handout.variants)} variant"
-        f"{'' if len(handout.variants) == 1 else 's'} ({made}) of “{handout.spec.title}”",
-        f"{rejected} draw{'' if rejected == 1 else 's'} rejected{f' ({why})' if why else ''}",
-        f"grade with: tracer check {folder / 'variant-NN-spec.toml'} STUDENT.toml",
+        wrote.format(files=files, folder=folder, count=count, made=made, title=handout.spec.title),
+        rejections.format(rejected=rejected, why=why),
+        grade.format(spec=folder / "variant-NN-spec.toml"),
     ]
     return "\n".join(lines)

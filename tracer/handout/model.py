@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 
 from tracer.derive import GIVEN, derive
-from tracer.errors import SpecError
+from tracer.errors import SpecError, UsageError
 from tracer.evaluate import evaluate
 from tracer.exact import check_exact, exact_trace
 from tracer.handout import DEFAULT_DECIMALS
@@ -286,11 +286,11 @@ def make_handout(
     if request.exact:
         check_exact(spec)
     if request.seed < 0:
-        raise SpecError("--seed", f"must be a whole number ≥ 0, got {request.seed}")
+        raise UsageError("--seed", f"must be a whole number ≥ 0, got {request.seed}")
     last = request.only if request.only is not None else request.count
     if last < 1:
         field = "--variant" if request.only is not None else "--variants"
-        raise SpecError(field, f"must be at least 1, got {last}")
+        raise UsageError(field, f"must be at least 1, got {last}")
     if request.ask is not None:
         patterns, field = parse_ask(request.ask, "--ask"), "--ask"
     else:
