@@ -135,7 +135,8 @@ def summary(handout: Handout, folder: Path, files: int) -> str:
         count,
     )
     if why:
-        rejections = ngettext("{rejected} draw rejected ({why})", "{rejected} draws rejected ({why})", rejected)
+        one, many = "{rejected} draw rejected ({why})", "{rejected} draws rejected ({why})"
+        rejections = ngettext(one, many, rejected)
     else:
         rejections = ngettext("{rejected} draw rejected", "{rejected} draws rejected", rejected)
     grade = _("grade with: tracer check {spec} STUDENT.toml")
