@@ -135,8 +135,11 @@ def summary(handout: Handout, folder: Path, files: int) -> str:
         count,
     )
     if why:
-        one, many = "{rejected} draw rejected ({why})", "{rejected} draws rejected ({why})"
-        rejections = ngettext(one, many, rejected)
+        rejections = ngettext(
+            "{rejected} draw rejected ({why})",
+            "{rejected} draws rejected ({why})",
+            rejected,
+        )
     else:
         rejections = ngettext("{rejected} draw rejected", "{rejected} draws rejected", rejected)
     grade = _("grade with: tracer check {spec} STUDENT.toml")
