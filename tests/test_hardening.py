@@ -7,6 +7,7 @@ Most runs are in-process (``tracer.cli.main``); signals and time-outs run a fres
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import signal
@@ -468,6 +469,36 @@ def test_an_output_under_a_file_says_the_file_is_a_file(capsys, mazur_spec):
 def test_large_numbers_print_in_scientific_notation(capsys):
     status, out, _ = run(capsys, "train", "xor", "--steps", "3", "--learning-rates", "1e30")
     assert status == 0 and "1e30" in out and "1000000000000000019884624838656" not in out
+
+
+def test_progress_counts_the_steps_asked_for(capsys, tmp_path, monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    report = str(tmp_path / "t.txt")
+    assert (
+        main(
+            [
+                "train",
+                "xor",
+                "--steps",
+                "300",
+                "--learning-rates",
+                "0.5,2",
+                "--watch",
+                "W[2][1][1]",
+                "-o",
+                report,
+            ]
+        )
+        == 0
+    )
+    shown = stream.getvalue()
+    assert "training: 600 of 600 steps" in shown and "drawing the descent: 600 of 600 steps" in shown
+    assert "of 1200" not in shown
 
 
 def test_dash_writes_a_text_format_to_standard_output(capsys, tmp_path, monkeypatch):
