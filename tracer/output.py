@@ -104,8 +104,15 @@ def check_target(path: str, field: str = "-o", pending: Iterable[Path] = ()) -> 
     ``-o my.toml/x.json`` with ``my.toml`` a file says that ``my.toml`` is a file. ``pending``
     are folders this run will create.
     """
-    target = Path(path)
-    if _real(target.parent) in set(pending):
+    try:
+        return _check_target(Path(path), field, set(pending))
+    except OSError as error:  # a name too long, a path through a file the system refuses to look into
+        raise OutputError(field, f"{path}: {error.strerror}") from None
+
+
+def _check_target(target: Path, field: str, pending: set[Path]) -> Path:
+    path = str(target)
+    if _real(target.parent) in pending:
         return _real(target)
     if target.is_dir():
         raise OutputError(
@@ -129,7 +136,8 @@ def check_target(path: str, field: str = "-o", pending: Iterable[Path] = ()) -> 
 
 @dataclass
 class _Folder:
-    """Return-free handout folder: where it is, what its manifest listed, whether it is new."""
+    """Return-free folder a run writes into: where it is, and for a handout (``manifest``) what the
+    previous handout's manifest listed, whether to keep those files, and the names written now."""
 
     path: Path
     field: str

@@ -98,6 +98,8 @@ def report_outputs(folder: Path, outputs: Outputs) -> None:
 
     Nothing is written until ``outputs.commit()``: a writer that fails leaves the folder as it was.
     """
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("reports", _("{path!r} is a file; give a folder").format(path=str(folder)))
     if not folder.is_dir():
         message = _("folder {path!r} does not exist; create it first").format(path=str(folder))
         raise OutputError("reports", message)
