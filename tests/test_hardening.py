@@ -498,11 +498,21 @@ def test_large_numbers_print_in_scientific_notation(capsys):
     assert status == 0 and "1e30" in out and "1000000000000000019884624838656" not in out
 
 
-def test_progress_counts_the_steps_asked_for(capsys, tmp_path, monkeypatch):
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
+
+def test_a_handout_shows_its_draws_on_a_terminal(capsys, tmp_path, monkeypatch):
+    stream = Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    assert main(["handout", "mazur", "--variants", "2", "-o", str(tmp_path / "h")]) == 0
+    shown = stream.getvalue()
+    assert "drawing variant 1 of 2: 1 draw so far" in shown and "drawing variant 2 of 2" in shown
+    assert shown.endswith("\r\033[K")  # the line is cleared before the summary
+
+
+def test_progress_counts_the_steps_asked_for(capsys, tmp_path, monkeypatch):
     stream = Terminal()
     monkeypatch.setattr(sys, "stderr", stream)
     report = str(tmp_path / "t.txt")

@@ -112,7 +112,11 @@ def _progress() -> Callable[[int, int, int], None] | None:
         if variant > variants:  # done: clear the line
             print("\r\033[K", end="", file=sys.stderr, flush=True)
             return
-        line = _("drawing variant {variant} of {variants}: {draws} draws so far")
+        line = ngettext(
+            "drawing variant {variant} of {variants}: {draws} draw so far",
+            "drawing variant {variant} of {variants}: {draws} draws so far",
+            draws,
+        )
         line = line.format(variant=variant, variants=variants, draws=draws)
         print(f"\r{line}", end="", file=sys.stderr, flush=True)
 
