@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -120,7 +121,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             outputs.file(str(Path(args.output) / f"{stem}{suffix}"), report)
     else:
         colour = to_stdout(args.output) and colour_wanted()
-        outputs.publish(args.format, args.output, render(result, args.format, colour))
+        width = shutil.get_terminal_size().columns
+        outputs.publish(args.format, args.output, render(result, args.format, colour, width))
     outputs.commit()
     return result.exit_status
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -17,12 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from tracer.activations import activation
+from tracer.activations import Activation, activation
 from tracer.errors import SpecError, nearest
 from tracer.i18n import _
 from tracer.ids import Ref, parse
 from tracer.inputs import parse as parse_document
 from tracer.inputs import read_text, shown
+from tracer.losses import Loss
 from tracer.losses import loss as find_loss
 from tracer.randomize import Randomize, parse_ask, parse_randomize
 
@@ -138,6 +140,25 @@ class NetworkSpec:
             self.update_biases,
         )
 
+    @cached_property
+    def g(self) -> tuple[Activation, ...]:
+        """Return each layer's activation strategy, layer 1 first (``g[l - 1]`` is layer l's)."""
+        return tuple(activation(name, "", self.leaky_relu_slope) for name in self.activations)
+
+    @cached_property
+    def cost(self) -> Loss:
+        """Return the loss strategy (value, slope, formula)."""
+        return find_loss(self.loss)
+
+    @property
+    def sample_numbers(self) -> tuple[int | None, ...]:
+        """Return the numbers that tag per-sample quantities: ``(None,)`` for one sample, else 1..n.
+
+        With one sample the ids carry no ``#s`` (``a[2][1]``); with several, ``a[2][1]#1`` ….
+        """
+        n = len(self.samples)
+        return tuple(range(1, n + 1)) if n > 1 else (None,)
+
     @property
     def parameter_count(self) -> int:
         """Return the number of weights and biases, e.g. 12 for layers (2, 2, 2)."""
@@ -249,7 +270,8 @@ def _published(value: Any) -> tuple[tuple[str, str], ...]:
     pairs = []
     for key, printed in value.items():
         try:
-            parse(key)
+            if parse(key) is None:
+                raise ValueError(key)
             float(printed)
         except (ValueError, TypeError):
             raise SpecError(
