@@ -26,6 +26,9 @@ from tracer.notation import Naming
 DEFAULT_DECIMALS = 9
 
 
+LARGE = 1e15  # from here on numbers are written as 1.5e20
+
+
 def format_number(value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-") -> str:
     """Return ``value`` as printed everywhere in tracer: rounded to ``decimals``, no trailing zeros.
 
@@ -37,7 +40,17 @@ def format_number(value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "
     ('0.15', '0.593269992', '0.3925')
     >>> format_number(-2e-12), format_number(1.0), format_number(-0.25, minus="\N{MINUS SIGN}")
     ('0', '1', '−0.25')
+
+    From 10¹⁵ on a number is written in scientific notation, never with 31 digits:
+
+    >>> format_number(1e30), format_number(-1.5e200, 4)
+    ('1e30', '-1.5e200')
     """
+    if abs(value) >= LARGE and abs(value) != float("inf"):
+        mantissa, exponent = f"{abs(value):.{decimals}e}".split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return ("" if value > 0 else minus) + f"{mantissa}e{int(exponent)}"
     text = f"{abs(value):.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

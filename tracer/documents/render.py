@@ -11,7 +11,6 @@ maths pictures in the terminal's lines, ``wrap`` wraps prose, ``table`` lays out
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 
 import jinja2
@@ -159,8 +158,3 @@ def render_terminal(
     doc = lesson(trace, PrettyStyle(MathPrinter(trace.naming, decimals), width - 4))
     template = environment("term").get_template("term/document.txt.j2")
     return template.render(doc=doc, width=width, colour=colour)
-
-
-def colour_wanted(stream_is_tty: bool) -> bool:
-    """Return True when terminal output should be coloured: a TTY and no ``NO_COLOR`` set."""
-    return stream_is_tty and not os.environ.get("NO_COLOR")
