@@ -19,7 +19,8 @@ from tracer.documents.pdf import compile_latex
 from tracer.documents.render import render_latex, render_markdown, render_svg
 from tracer.errors import SpecError
 from tracer.handout.model import Request, make_handout
-from tracer.handout.render import combined_sources, compiled, handout_files, view
+from tracer.handout.pdf import typeset
+from tracer.handout.render import combined_sources, handout_files, view
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.spec import load_spec, preset_names
 from tracer.trace import trace
@@ -84,7 +85,8 @@ def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     handout = make_handout(load_spec(HANDOUT.source), HANDOUT)
     files = handout_files(handout)
     if pdf:
-        files.update(compiled(combined_sources(view(handout, "pdf"))))
+        typeset_files = typeset(combined_sources(view(handout, "pdf")))
+        files.update({name: pdf for name, (pdf, _) in typeset_files.items()})
     return {f"handout/{name}": content for name, content in sorted(files.items())}
 
 

@@ -11,16 +11,14 @@ Every file is rendered in full before any is written (the caller writes them).
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 from tracer.derive import symbol
 from tracer.documents.model import Document
-from tracer.documents.pdf import compile_latex
 from tracer.documents.render import document, environment, render_svg
 from tracer.documents.styles import LatexStyle
 from tracer.handout.model import Handout, Variant
+from tracer.handout.pdf import split, typeset
 from tracer.handout.rules import SATURATION
 from tracer.printing import MathPrinter, format_number
 from tracer.spec_toml import spec_toml, toml_number, toml_string
@@ -222,28 +220,40 @@ def data_files(handout: Handout, shown: HandoutView) -> dict[str, str]:
     return files
 
 
+def pdf_files(shown: HandoutView, whole: bool) -> dict[str, bytes]:
+    """Return each variant's exercise and key as PDF and, for a whole handout, the combined PDFs.
+
+    The combined exercises and keys are typeset once each and split per variant
+    (:mod:`tracer.handout.pdf`).
+    """
+    typeset_files = typeset(combined_sources(shown))
+    exercises = split(*typeset_files[shown.files.exercises])
+    keys = split(*typeset_files[shown.files.keys])
+    files: dict[str, bytes] = {}
+    for sheet in shown.sheets:
+        files[sheet.files.exercise] = exercises[sheet.number]
+        files[sheet.files.key] = keys[sheet.number]
+    if whole:
+        files.update({name: pdf for name, (pdf, _) in typeset_files.items()})
+    return files
+
+
 def handout_files(handout: Handout) -> dict[str, str | bytes]:
     """Return every file of the handout by name, sorted, in the format its request asks for.
 
     A whole handout adds every exercise and every key in one file each and the index; one
-    variant (``request.only``) is its own files alone. For ``pdf`` the LaTeX is compiled, one TeX
-    run per file, in parallel; the same input gives the same bytes.
+    variant (``request.only``) is its own files alone. For ``pdf`` the combined LaTeX is compiled
+    once per file, the two in parallel, and split per variant; the same input gives the same bytes.
     """
     shown = view(handout)
-    sources = sheet_sources(handout, shown)
     whole = handout.request.only is None
-    if whole:
-        sources.update(combined_sources(shown))
     files: dict[str, str | bytes] = {**data_files(handout, shown)}
-    files.update(compiled(sources) if shown.format == "pdf" else sources)
+    if shown.format == "pdf":
+        files.update(pdf_files(shown, whole))
+    else:
+        files.update(sheet_sources(handout, shown))
+        if whole:
+            files.update(combined_sources(shown))
     if whole:
         files[shown.files.index] = index(shown)
     return dict(sorted(files.items()))
-
-
-def compiled(sources: dict[str, str]) -> dict[str, bytes]:
-    """Return each LaTeX source compiled to PDF, under the same (``.pdf``) name; TeX runs in parallel."""
-    names = list(sources)
-    with ThreadPoolExecutor(max_workers=max(1, min(len(names), os.cpu_count() or 1))) as pool:
-        pdfs = list(pool.map(compile_latex, (sources[n] for n in names)))
-    return {name: pdf for name, pdf in zip(names, pdfs, strict=True)}
