@@ -25,20 +25,23 @@ from tracer.notation import Naming
 DEFAULT_DECIMALS = 9
 
 
-def format_number(value: float, decimals: int = DEFAULT_DECIMALS) -> str:
+def format_number(value: float, decimals: int = DEFAULT_DECIMALS, fixed: bool = False) -> str:
     """Return ``value`` as printed everywhere in tracer: rounded to ``decimals``, no trailing zeros.
 
-    Mazur prints w5+ as 0.35891648 and net_h2 as 0.3925 in the same way.
+    Mazur prints w5+ as 0.35891648 and net_h2 as 0.3925 in the same way. With ``fixed`` the
+    trailing zeros stay, as an answer asked to ``decimals`` places is written (0.8400).
 
     >>> format_number(0.15), format_number(0.5932699921071872), format_number(0.39249999999999996)
     ('0.15', '0.593269992', '0.3925')
     >>> format_number(-2e-12), format_number(1.0)
     ('0', '1')
+    >>> format_number(0.84, 4, fixed=True), format_number(-2e-12, 2, fixed=True)
+    ('0.8400', '0.00')
     """
     text = f"{value:.{decimals}f}"
-    if "." in text:
+    if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 class Shown(sp.UnevaluatedExpr):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from tracer.cli import _decimals, _spec_argument, write_output
 from tracer.errors import SpecError
-from tracer.handout import DEFAULT_DECIMALS, FORMATS
+from tracer.handout import DEFAULT_DECIMALS, FORMATS, HAND_INS, LMS
 from tracer.spec import load_spec
 
 if TYPE_CHECKING:
@@ -62,6 +62,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals of the answers (default 4)"
     )
+    p.add_argument(
+        "--hand-in",
+        choices=HAND_INS,
+        default="paper",
+        help="how students hand in: paper (blanks on the sheet, default), file (an answers file for "
+        "`tracer check`) or both",
+    )
+    p.add_argument(
+        "--lms",
+        choices=LMS,
+        action="append",
+        help="also write the handout for a learning-management system: moodle (moodle.xml, Cloze "
+        "questions) or canvas (canvas-qti.zip, QTI 1.2); may be given twice",
+    )
     p.set_defaults(run=cmd_handout)
 
 
@@ -91,6 +105,8 @@ def cmd_handout(args: argparse.Namespace) -> int:
         ask=args.ask,
         format=args.format,
         notation=args.notation,
+        hand_in=args.hand_in,
+        lms=tuple(dict.fromkeys(args.lms or ())),
     )
     handout = make_handout(spec, request)
     files = handout_files(handout)

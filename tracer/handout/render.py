@@ -11,7 +11,10 @@ Every file is rendered in full before any is written (the caller writes them).
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
+
+import sympy as sp
 
 from tracer.derive import symbol
 from tracer.documents.model import Document
@@ -20,16 +23,22 @@ from tracer.documents.styles import LatexStyle
 from tracer.handout.model import Handout, Variant
 from tracer.handout.pdf import split, typeset
 from tracer.handout.rules import SATURATION
+from tracer.handout.words import sayer
 from tracer.printing import MathPrinter, format_number
 from tracer.spec_toml import spec_toml, toml_number, toml_string
 
 
 class Asked(NamedTuple):
-    """Return-free asked quantity on a sheet: its place, symbol (LaTeX), answer id and value (LaTeX)."""
+    """Return-free asked quantity on a sheet: its place, symbol (LaTeX), canonical id, name in the
+    notation (``out_h1``, as an answers file takes it), that name as a TOML key (quoted when it must
+    be: ``"dE_total/dw_5"``) and its value (LaTeX, to the asked decimals with trailing zeros).
+    """
 
     number: int
     symbol: str
     id: str
+    name: str
+    key: str
     value: str
 
 
@@ -87,6 +96,7 @@ class HandoutView(NamedTuple):
     varied: str
     kept: str | None
     saturation: str
+    hand_in: str  # paper, file or both
     rejected: str  # "1 draw was", "5 draws were"
     rejections: tuple[Rejections, ...]
     command: str
@@ -116,15 +126,40 @@ def _sheet(handout: Handout, variant: Variant, format: str, style: LatexStyle) -
     """Return one variant's view: its Document (asked steps highlighted) and its asked table."""
     ids = frozenset(str(ref) for ref in handout.asked)
     doc = document(variant.trace, handout.request.decimals, markdown=format == "md", highlighted=ids)
-    values = variant.trace.values
+    values, naming = variant.trace.values, variant.trace.naming
     asked = tuple(
-        Asked(i, style.math(symbol(ref)), str(ref), style.number(values[ref]))
+        Asked(
+            i,
+            style.math(symbol(ref)),
+            str(ref),
+            naming.name(ref),
+            _toml_key(naming.name(ref)),
+            _answer(style, values[ref], handout.request.decimals),
+        )
         for i, ref in enumerate(handout.asked, start=1)
     )
     files = file_names(handout, variant.number, format)
     return Sheet(
         variant.number, variant.code, variant.command, doc, files.svg, asked, len(variant.rejected), files
     )
+
+
+def _toml_key(name: str) -> str:
+    """Return a name as a TOML key: bare when TOML allows it, else quoted.
+
+    >>> _toml_key("out_h1"), _toml_key("dE_total/dw_5")
+    ('out_h1', '"dE_total/dw_5"')
+    """
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else toml_string(name)
+
+
+def _answer(style: LatexStyle, value: float | sp.Rational, decimals: int) -> str:
+    """Return an asked value as a key prints it: to the asked decimals with trailing zeros (0.8400),
+    an exact fraction as a fraction.
+    """
+    if isinstance(value, sp.Rational):
+        return style.number(value)
+    return format_number(float(value), decimals, fixed=True)
 
 
 def view(handout: Handout, format: str | None = None) -> HandoutView:
@@ -150,6 +185,7 @@ def view(handout: Handout, format: str | None = None) -> HandoutView:
         varied=_phrase(varied),
         kept=_phrase(kept) if kept else None,
         saturation=format_number(SATURATION),
+        hand_in=request.hand_in,
         rejected=f"{handout.rejected} {'draw was' if handout.rejected == 1 else 'draws were'}",
         rejections=tuple(Rejections(rule, n) for rule, n in handout.rejected_by_rule().items()),
         command=request.command(),
@@ -188,7 +224,7 @@ def sheet_sources(handout: Handout, shown: HandoutView) -> dict[str, str]:
     env = environment(kind)
     sources: dict[str, str] = {}
     for sheet in shown.sheets:
-        context = {"handout": shown, "sheet": sheet}
+        context = {"handout": shown, "sheet": sheet, "_": sayer(kind)}
         sources[sheet.files.exercise] = env.get_template(f"handout/exercise.{kind}.j2").render(context)
         sources[sheet.files.key] = env.get_template(f"handout/key.{kind}.j2").render(context)
     return sources
@@ -198,15 +234,16 @@ def combined_sources(shown: HandoutView) -> dict[str, str]:
     """Return every exercise in one file and every key in one file, Markdown or LaTeX, by file name."""
     kind = "md" if shown.format == "md" else "tex"
     env = environment(kind)
+    context = {"handout": shown, "_": sayer(kind)}
     return {
-        shown.files.exercises: env.get_template(f"handout/exercises.{kind}.j2").render(handout=shown),
-        shown.files.keys: env.get_template(f"handout/keys.{kind}.j2").render(handout=shown),
+        shown.files.exercises: env.get_template(f"handout/exercises.{kind}.j2").render(context),
+        shown.files.keys: env.get_template(f"handout/keys.{kind}.j2").render(context),
     }
 
 
 def index(shown: HandoutView) -> str:
     """Return the handout folder's README.md: seed, variants, rejected draws, how to grade."""
-    return environment("md").get_template("handout/index.md.j2").render(handout=shown)
+    return environment("md").get_template("handout/index.md.j2").render(handout=shown, _=sayer("md"))
 
 
 def data_files(handout: Handout, shown: HandoutView) -> dict[str, str]:
