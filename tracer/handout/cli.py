@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from tracer.cli import _decimals, _spec_argument, write_output
 from tracer.errors import SpecError
 from tracer.handout import DEFAULT_DECIMALS, FORMATS, HAND_INS, LMS
+from tracer.i18n import _
 from tracer.spec import load_spec
 
 if TYPE_CHECKING:
@@ -66,15 +67,19 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--hand-in",
         choices=HAND_INS,
         default="paper",
-        help="how students hand in: paper (blanks on the sheet, default), file (an answers file for "
-        "`tracer check`) or both",
+        help=_(
+            "how students hand in: paper (blanks on the sheet, default), file (an answers file for "
+            "`tracer check`) or both"
+        ),
     )
     p.add_argument(
         "--lms",
         choices=LMS,
         action="append",
-        help="also write the handout for a learning-management system: moodle (moodle.xml, Cloze "
-        "questions) or canvas (canvas-qti.zip, QTI 1.2); may be given twice",
+        help=_(
+            "also write the handout for a learning-management system: moodle (moodle.xml, Cloze "
+            "questions) or canvas (canvas-qti.zip, QTI 1.2); may be given twice"
+        ),
     )
     p.set_defaults(run=cmd_handout)
 
@@ -132,7 +137,30 @@ def summary(handout: Handout, folder: Path, files: int) -> str:
         f"{rejected} draw{'' if rejected == 1 else 's'} rejected{f' ({why})' if why else ''}",
         f"grade with: tracer check {folder / 'variant-NN-spec.toml'} STUDENT.toml",
     ]
+    if "canvas" in handout.request.lms:
+        lines += _canvas_scaled(handout)
     return "\n".join(lines)
+
+
+SHOWN = 6  # the values asked times a power of ten that the command names
+
+
+def _canvas_scaled(handout: Handout) -> list[str]:
+    """Return what the command says of the values Canvas asks times a power of ten, if any."""
+    from tracer.handout.canvas import scaled
+
+    found = scaled(handout)
+    if not found:
+        return []
+    which = ", ".join(f"{s.code} #{s.number} ×10^{s.scale}" for s in found[:SHOWN])
+    if len(found) > SHOWN:
+        which += ", " + _("and {count} more").format(count=len(found) - SHOWN)
+    return [
+        _(
+            "canvas: {count} answers are asked times a power of ten, as Canvas sets any number under "
+            "0.0001 in size to 0 and keeps 4 decimals of an answer typed: {which}"
+        ).format(count=len(found), which=which)
+    ]
 
 
 if __name__ == "__main__":  # pragma: no cover
