@@ -29,13 +29,14 @@ from typing import NamedTuple
 from lxml import etree
 
 from tracer.documents.render import render_svg
+from tracer.handout import LMS_FILES
 from tracer.handout.blanks import Blank, canvas_scale
 from tracer.handout.model import Handout
 from tracer.handout.question import blanks, question_html
 from tracer.handout.view import HandoutView
 from tracer.i18n import _
 
-FILE = "canvas-qti.zip"
+FILE = LMS_FILES["canvas"]
 QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 MANIFEST = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 CANVAS = "http://canvas.instructure.com/xsd/cccv1p0"

@@ -21,13 +21,14 @@ import html
 from lxml import etree
 
 from tracer.documents.render import render_svg
+from tracer.handout import LMS_FILES
 from tracer.handout.blanks import Blank
 from tracer.handout.model import Handout
 from tracer.handout.question import blanks, question_html
 from tracer.handout.view import HandoutView
 from tracer.i18n import _
 
-FILE = "moodle.xml"
+FILE = LMS_FILES["moodle"]
 
 
 def cloze(b: Blank) -> str:

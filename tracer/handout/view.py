@@ -17,6 +17,7 @@ from tracer.derive import symbol
 from tracer.documents.model import Document
 from tracer.documents.render import document
 from tracer.documents.styles import LatexStyle
+from tracer.handout import LMS_FILES
 from tracer.handout.model import Handout, Variant
 from tracer.handout.rules import SATURATION
 from tracer.printing import MathPrinter, format_number
@@ -64,11 +65,15 @@ class Sheet(NamedTuple):
 
 
 class CombinedFiles(NamedTuple):
-    """Return-free names of the files of all variants: every exercise, every key, the index."""
+    """Return-free names of the files of all variants: every exercise, every key, the index, and
+    the LMS imports (None when not asked for).
+    """
 
     exercises: str
     keys: str
     index: str
+    moodle: str | None = None
+    canvas: str | None = None
 
 
 class Rejections(NamedTuple):
@@ -186,5 +191,11 @@ def view(handout: Handout, format: str | None = None) -> HandoutView:
         command=request.command(),
         format=format,
         sheets=sheets,
-        files=CombinedFiles(f"exercises.{format}", f"keys.{format}", "README.md"),
+        files=CombinedFiles(
+            f"exercises.{format}",
+            f"keys.{format}",
+            "README.md",
+            LMS_FILES["moodle"] if "moodle" in request.lms else None,
+            LMS_FILES["canvas"] if "canvas" in request.lms else None,
+        ),
     )
