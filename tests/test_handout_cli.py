@@ -201,3 +201,18 @@ def test_the_combined_exercises_compile_to_a_clean_pdf():
     )
     found = [line for line in log.splitlines() if any(t in line for t in trouble)]
     assert not found, "\n".join(found)
+
+
+@needs_tex
+def test_no_heading_stands_alone_at_the_foot_of_a_page():
+    # A heading with only its first sentence under it, the rest on the next page, is alone too.
+    handout = make_handout(load_spec("mazur"), Request("mazur", 8, 42, format="pdf", hand_in="both"))
+    sources = combined_sources(view(handout))
+    for name, source in sources.items():
+        headings = re.findall(r"\\(?:sub)?section\*?\{([^{}]+)\}", source)
+        pdf, _ = compile_with_log(source)
+        for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+            lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+            foot = lines[-5:-1]  # the last line is the page number
+            alone = [line for line in foot if any(line.endswith(h) for h in headings)]
+            assert not alone, f"{name}, page {number}: {alone}"
