@@ -72,15 +72,16 @@ def training_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     return files
 
 
-# The example handout in reports/handout/: three variants of Mazur's network, seed 1.
-HANDOUT = Request("mazur", count=3, seed=1)
+# The example handout in reports/handout/: three variants of Mazur's network, seed 1, with its
+# Moodle XML and Canvas QTI package.
+HANDOUT = Request("mazur", count=3, seed=1, lms=("moodle", "canvas"))
 
 
 def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     """Return the example handout's files by path under ``reports/``, e.g. ``handout/README.md``.
 
-    Markdown sheets and keys (each with its SVG), answers and spec files, and the combined
-    exercises and keys again as PDF.
+    Markdown sheets and keys (each with its SVG), answers and spec files, the Moodle XML and the
+    Canvas package, and the combined exercises and keys again as PDF.
     """
     handout = make_handout(load_spec(HANDOUT.source), HANDOUT)
     files = handout_files(handout)

@@ -69,6 +69,11 @@ def blank(number: int, symbol: str, value: float, decimals: int, scale: int = 0)
     )
 
 
+def unscaled(value: float, decimals: int) -> int:
+    """Return 0: the power of ten a blank is asked times where the LMS keeps every number (Moodle)."""
+    return 0
+
+
 def canvas_scale(value: float, decimals: int) -> int:
     """Return the power of ten a Canvas blank is asked times, so that Canvas keeps every asked digit
     and no accepted answer is one Canvas sets to 0.

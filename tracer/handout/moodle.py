@@ -22,7 +22,7 @@ from lxml import etree
 
 from tracer.documents.render import render_svg
 from tracer.handout import LMS_FILES
-from tracer.handout.blanks import Blank
+from tracer.handout.blanks import Blank, unscaled
 from tracer.handout.model import Handout
 from tracer.handout.question import blanks, question_html
 from tracer.handout.view import HandoutView
@@ -71,7 +71,7 @@ def moodle_xml(handout: Handout, shown: HandoutView) -> bytes:
     _text(category, "info", html.escape(about), format="html")
     for variant, sheet in zip(handout.variants, shown.sheets, strict=True):
         image = f"variant-{variant.number:02d}.svg"
-        found = blanks(handout, variant, sheet, lambda value, decimals: 0)
+        found = blanks(handout, variant, sheet, unscaled)
         page = question_html(shown, sheet, f"@@PLUGINFILE@@/{image}", found, tuple(cloze(b) for b in found))
         question = etree.SubElement(quiz, "question", type="cloze")
         _text(question, "name", f"{shown.title} · {sheet.code}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from pypdf import PdfReader, PdfWriter
 
@@ -27,12 +27,19 @@ from tracer.errors import SpecError
 MARK = re.compile(r"^tracer-sheet (\d+) starts on page (\d+)$", re.MULTILINE)
 
 
-def typeset(sources: dict[str, str]) -> dict[str, tuple[bytes, str]]:
-    """Return each LaTeX source's PDF and TeX log by name; the TeX runs in parallel, one per source."""
-    names = list(sources)
-    with ThreadPoolExecutor(max_workers=max(1, len(names))) as pool:
-        done = list(pool.map(compile_with_log, (sources[n] for n in names)))
-    return dict(zip(names, done, strict=True))
+def typeset(sources: dict[str, str]) -> dict[str, tuple[bytes, dict[int, bytes]]]:
+    """Return each LaTeX source's PDF and that PDF split per sheet (:func:`split`), by name.
+
+    The TeX runs go in parallel, one per source, and each PDF is split as soon as it is made,
+    while the others are still being typeset.
+    """
+    done: dict[str, tuple[bytes, dict[int, bytes]]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, len(sources))) as pool:
+        runs = {pool.submit(compile_with_log, source): name for name, source in sources.items()}
+        for run in as_completed(runs):
+            pdf, log = run.result()
+            done[runs[run]] = (pdf, split(pdf, log))
+    return {name: done[name] for name in sources}
 
 
 def sheet_pages(log: str, pages: int) -> dict[int, range]:

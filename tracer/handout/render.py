@@ -14,7 +14,7 @@ from __future__ import annotations
 from tracer.documents.render import environment, render_svg
 from tracer.handout import canvas, moodle
 from tracer.handout.model import Handout, Variant
-from tracer.handout.pdf import split, typeset
+from tracer.handout.pdf import typeset
 from tracer.handout.view import HandoutView, view
 from tracer.handout.words import sayer
 from tracer.spec_toml import spec_toml, toml_number, toml_string
@@ -89,8 +89,8 @@ def pdf_files(shown: HandoutView, whole: bool) -> dict[str, bytes]:
     (:mod:`tracer.handout.pdf`).
     """
     typeset_files = typeset(combined_sources(shown))
-    exercises = split(*typeset_files[shown.files.exercises])
-    keys = split(*typeset_files[shown.files.keys])
+    exercises = typeset_files[shown.files.exercises][1]
+    keys = typeset_files[shown.files.keys][1]
     files: dict[str, bytes] = {}
     for sheet in shown.sheets:
         files[sheet.files.exercise] = exercises[sheet.number]
