@@ -122,7 +122,7 @@ class Request(NamedTuple):
             words += ["--format", self.format]
         if self.hand_in != "paper":
             words += ["--hand-in", self.hand_in]
-        for lms in self.lms:
+        for lms in self.lms if variant is None else ():  # one variant alone writes no LMS file
             words += ["--lms", lms]
         return " ".join([*words, "-o", "DIR"])
 
