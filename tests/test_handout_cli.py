@@ -157,6 +157,7 @@ def test_bad_requests_are_one_line_errors(tmp_path, capsys):
         (["mazur", "--variants", "2", "--exact"], "--exact: exact fractions need relu or identity"),
         (["mazur", "--seed", "1"], "--variants: give the number of variants"),
         (["mazur", "--variants", "2", "--variant", "3"], "--variant: 3 is more than the 2 variants"),
+        (["mazur", "--variants", "2", "--variant", "1", "--lms", "moodle"], "--lms: an LMS file holds every"),
     ]
     for options, message in cases:
         assert main(["handout", *options, "-o", str(tmp_path / "x")]) == 2

@@ -94,6 +94,8 @@ def cmd_handout(args: argparse.Namespace) -> int:
         raise SpecError("--variants", "give the number of variants, e.g. --variants 30")
     if args.variants is not None and args.variant is not None and args.variant > args.variants:
         raise SpecError("--variant", f"{args.variant} is more than the {args.variants} variants")
+    if args.lms and args.variant is not None:
+        raise SpecError("--lms", _("an LMS file holds every variant; leave out --variant K"))
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
         raise SpecError("-o", f"{args.output!r} is a file; give a folder")
