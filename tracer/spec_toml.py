@@ -70,12 +70,16 @@ def spec_toml(spec: NetworkSpec, comment: str = "") -> str:
     ]
     if spec.ask:
         lines.append(f"ask = [{', '.join(toml_string(p) for p in spec.ask)}]")
+    if spec.published_by:
+        lines.append(f"published_by = {toml_string(spec.published_by)}")
     for sample in spec.samples:
         lines += ["", "[[samples]]", f"x = {_list(sample.x)}", f"y = {_list(sample.y)}"]
     if spec.randomize is not None:
         lines += ["", "[randomize]"]
         for kind, rule in spec.randomize.to_dict().items():
             lines.append(f"{kind} = {_rule(rule)}")
+    if spec.published:
+        lines += ["", "[published]", *(f"{toml_string(key)} = {toml_string(text)}" for key, text in spec.published)]
     return "\n".join(lines) + "\n"
 
 

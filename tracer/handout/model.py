@@ -193,7 +193,16 @@ def draw_spec(base: NetworkSpec, chosen: dict[str, Draw | None], rng: np.random.
     )
     rate = draw("learning_rate", base.learning_rate)
     return dataclasses.replace(
-        base, weights=weights, biases=biases, samples=samples, learning_rate=rate, randomize=None, ask=()
+        base,
+        weights=weights,
+        biases=biases,
+        samples=samples,
+        learning_rate=rate,
+        randomize=None,
+        ask=(),
+        # A source's printed numbers belong to its own numbers, not to a variant's.
+        published=(),
+        published_by="",
     )
 
 

@@ -44,5 +44,13 @@ def question_html(
     in a table whose answer column holds ``cells`` (None: no answer column).
     """
     template = environment().get_template("handout/question.html.j2")
-    context = {"handout": shown, "sheet": sheet, "image": image, "blanks": found, "cells": cells}
+    scaled = any(b.scale for b in found)
+    context = {
+        "handout": shown,
+        "sheet": sheet,
+        "image": image,
+        "blanks": found,
+        "cells": cells,
+        "scaled": scaled,
+    }
     return template.render(context, _=sayer("html"))

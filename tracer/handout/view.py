@@ -14,7 +14,7 @@ from typing import NamedTuple
 import sympy as sp
 
 from tracer.derive import symbol
-from tracer.documents.model import Document
+from tracer.documents.blocks import Document
 from tracer.documents.render import document
 from tracer.documents.styles import LatexStyle
 from tracer.handout import LMS_FILES
@@ -22,6 +22,8 @@ from tracer.handout.model import Handout, Variant
 from tracer.handout.rules import SATURATION
 from tracer.printing import MathPrinter, format_number
 from tracer.spec_toml import toml_string
+
+KEY_LEAVES_OUT = ("introduction", "check")  # sections of the worked example a key does not show
 
 
 class Asked(NamedTuple):
@@ -51,7 +53,8 @@ class VariantFiles(NamedTuple):
 class Sheet(NamedTuple):
     """Return-free variant as its sheets show it: the worked example ``doc`` and what frames it.
 
-    ``svg`` is the diagram's file name beside a Markdown sheet (None in LaTeX).
+    ``svg`` is the diagram's file name beside a Markdown sheet (None in LaTeX); ``key_sections``
+    names the sections of ``doc`` its answer key shows.
     """
 
     number: int
@@ -62,6 +65,7 @@ class Sheet(NamedTuple):
     asked: tuple[Asked, ...]
     rejected: int
     files: VariantFiles
+    key_sections: tuple[str, ...]
 
 
 class CombinedFiles(NamedTuple):
@@ -139,8 +143,12 @@ def _sheet(handout: Handout, variant: Variant, format: str, style: LatexStyle) -
         for i, ref in enumerate(handout.asked, start=1)
     )
     files = file_names(handout, variant.number, format)
+    # A key is the worked example but its introduction (which promises the gradient check) and the
+    # gradient check itself, whose table at the asked decimals is mostly zeros.
+    key_sections = tuple(s.name for s in doc.sections if s.name not in KEY_LEAVES_OUT)
+    rejected = len(variant.rejected)
     return Sheet(
-        variant.number, variant.code, variant.command, doc, files.svg, asked, len(variant.rejected), files
+        variant.number, variant.code, variant.command, doc, files.svg, asked, rejected, files, key_sections
     )
 
 
