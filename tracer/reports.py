@@ -18,7 +18,8 @@ from tracer.documents.pdf import compile_latex
 from tracer.documents.render import render_latex, render_markdown, render_svg
 from tracer.errors import OutputError
 from tracer.handout.model import Request, make_handout
-from tracer.handout.render import combined_sources, compiled, handout_files, view
+from tracer.handout.pdf import typeset
+from tracer.handout.render import combined_sources, handout_files, view
 from tracer.i18n import _
 from tracer.output import Outputs
 from tracer.printing import DEFAULT_DECIMALS
@@ -72,20 +73,22 @@ def training_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     return files
 
 
-# The example handout in reports/handout/: three variants of Mazur's network, seed 1.
-HANDOUT = Request("mazur", count=3, seed=1)
+# The example handout in reports/handout/: three variants of Mazur's network, seed 1, with its
+# Moodle XML and Canvas QTI package.
+HANDOUT = Request("mazur", count=3, seed=1, lms=("moodle", "canvas"))
 
 
 def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     """Return the example handout's files by path under ``reports/``, e.g. ``handout/README.md``.
 
-    Markdown sheets and keys (each with its SVG), answers and spec files, and the combined
-    exercises and keys again as PDF.
+    Markdown sheets and keys (each with its SVG), answers and spec files, the Moodle XML and the
+    Canvas package, and the combined exercises and keys again as PDF.
     """
     handout = make_handout(load_spec(HANDOUT.source), HANDOUT)
     files = handout_files(handout)
     if pdf:
-        files.update(compiled(combined_sources(view(handout, "pdf"))))
+        typeset_files = typeset(combined_sources(view(handout, "pdf")))
+        files.update({name: pdf for name, (pdf, _) in typeset_files.items()})
     return {f"handout/{name}": content for name, content in sorted(files.items())}
 
 

@@ -98,6 +98,8 @@ class Request(NamedTuple):
     ask: str | None = None
     format: str = "md"
     notation: str | None = None
+    hand_in: str = "paper"
+    lms: tuple[str, ...] = ()
 
     def command(self, variant: int | None = None) -> str:
         """Return the command that makes this handout, or with ``variant`` that variant alone.
@@ -121,6 +123,10 @@ class Request(NamedTuple):
             words += ["--ask", shlex.quote(self.ask)]
         if self.format != "md":
             words += ["--format", self.format]
+        if self.hand_in != "paper":
+            words += ["--hand-in", self.hand_in]
+        for lms in self.lms if variant is None else ():  # one variant alone writes no LMS file
+            words += ["--lms", lms]
         return " ".join([*words, "-o", "DIR"])
 
 
