@@ -13,6 +13,7 @@ from typing import NoReturn
 from tracer.derive import symbol
 from tracer.documents.publish import FORMATS, publish
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
 from tracer.spec import NOTATIONS, load_spec, preset_names, preset_text
 from tracer.trace import trace
@@ -64,9 +65,25 @@ def _spec_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notation", choices=NOTATIONS, help="override the spec's notation")
 
 
+def _trace_steps(args: argparse.Namespace):
+    """Return the trace of ``--steps`` steps; a document of several steps is JSON only, for now."""
+    if args.steps > 1 and getattr(args, "format", "json") != "json":
+        raise SpecError(
+            "--steps", _("a worked example of several steps is written as JSON for now: add --format json")
+        )
+    return trace(load_spec(args.spec, args.notation), args.steps)
+
+
+def _steps(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(_("must be a whole number from 1 to 100"))
+    return value
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
-    """Write the worked example of one training step."""
-    result = trace(load_spec(args.spec, args.notation))
+    """Write the worked example of one training step (or of ``--steps N``)."""
+    result = _trace_steps(args)
     publish(result, args.format, args.output, args.decimals, write_output)
     return 0
 
@@ -82,7 +99,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 def cmd_ids(args: argparse.Namespace) -> int:
     """List every quantity's canonical id beside its symbol in the spec's notation."""
-    result = trace(load_spec(args.spec, args.notation))
+    result = _trace_steps(args)
     printer = MathPrinter(result.naming, DEFAULT_DECIMALS)
     rows = []
     for q in result.quantities:
@@ -168,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)"
     )
+    p.add_argument(
+        "--steps", type=_steps, default=1, metavar="N", help=_("work out N consecutive steps (default 1)")
+    )
     p.set_defaults(run=cmd_trace)
 
     p = commands.add_parser(
@@ -178,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("ids", help="list the quantity ids and their symbols")
     _spec_argument(p)
+    p.add_argument("--steps", type=_steps, default=1, metavar="N", help=_("the ids of N steps (default 1)"))
     p.set_defaults(run=cmd_ids)
 
     p = commands.add_parser(

@@ -22,6 +22,7 @@ from tracer.activations import activation
 from tracer.errors import SpecError, nearest
 from tracer.handout.randomize import Randomize, parse_ask, parse_randomize
 from tracer.losses import loss as find_loss
+from tracer.optimizers import OptimizerSpec, parse_optimizer
 
 Matrix = tuple[tuple[float, ...], ...]
 NOTATIONS = ("nielsen", "ng", "mazur")
@@ -46,6 +47,7 @@ KEYS = (
     "samples",
     "randomize",
     "ask",
+    "optimizer",
 )
 
 
@@ -70,6 +72,7 @@ class Shape:
     loss: str
     samples: int
     update_biases: bool
+    optimizer: tuple[str, str, bool] = OptimizerSpec().key
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class NetworkSpec:
     description: str = ""
     randomize: Randomize | None = None  # how `tracer handout` draws variants (tracer.handout.randomize)
     ask: tuple[str, ...] = ()  # what a handout asks for: id patterns
+    optimizer: OptimizerSpec = OptimizerSpec()  # how a step uses the gradient (tracer.optimizers)
 
     @property
     def depth(self) -> int:
@@ -110,6 +114,7 @@ class NetworkSpec:
             self.loss,
             len(self.samples),
             self.update_biases,
+            self.optimizer.key,
         )
 
     @property
@@ -121,11 +126,13 @@ class NetworkSpec:
         """Return the spec as plain data, with drawn parameters filled in (for JSON)."""
         data = asdict(self)
         data["samples"] = [{"x": list(s.x), "y": list(s.y)} for s in self.samples]
-        for key, default in (("randomize", None), ("ask", ())):
+        for key, default in (("randomize", None), ("ask", ()), ("optimizer", OptimizerSpec())):
             if getattr(self, key) == default:
                 del data[key]
         if self.randomize is not None:
             data["randomize"] = self.randomize.to_dict()
+        if self.optimizer != OptimizerSpec():
+            data["optimizer"] = self.optimizer.to_dict()
         return data
 
 
@@ -216,6 +223,7 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
         samples=samples,
         randomize=parse_randomize(data.get("randomize"), loss_name, activations[-1]),
         ask=parse_ask(data["ask"]) if "ask" in data else (),
+        optimizer=parse_optimizer(data["optimizer"]) if "optimizer" in data else OptimizerSpec(),
     )
 
 
