@@ -50,7 +50,8 @@ class Network:
         zs: list = [None]
         activations = [x]
         for W, b, g in zip(self.weights, self.biases, self.g, strict=True):
-            z = activations[-1] @ W.T + b  # z = W a + b, written for a row a (or a batch of rows)
+            # z = W a + b, written for a row a (or a batch of rows; or a stack of networks' W, b)
+            z = activations[-1] @ np.swapaxes(W, -1, -2) + b
             zs.append(z)
             activations.append(g.forward(z))
         return zs, activations
