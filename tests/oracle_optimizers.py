@@ -198,5 +198,7 @@ def run(data: dict, optimizer, steps: int) -> list[dict]:
         grads = backprop_step(data)
         params = weights if frozen else weights + biases
         optimizer.update(params, grads.grad_w if frozen else grads.grad_w + grads.grad_b)
-        after.append({**data, "weights": [w.tolist() for w in weights], "biases": [b.tolist() for b in biases]})
+        after.append(
+            {**data, "weights": [w.tolist() for w in weights], "biases": [b.tolist() for b in biases]}
+        )
     return after

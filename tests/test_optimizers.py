@@ -6,11 +6,11 @@ from __future__ import annotations
 import copy
 import math
 
+import numpy as np
 import pytest
 from engine_networks import MAZUR_DATA
 from oracle_optimizers import make, run
 
-from tracer.derive import recompute
 from tracer.errors import SpecError
 from tracer.evaluate import cost_after_update
 from tracer.ids import Ref, parse
@@ -67,7 +67,9 @@ def test_three_steps_match_a_separately_written_optimizer(name, convention, froz
     for t in (1, 2, 3):
         for ref in parameter_refs(data, frozen):
             new = Ref(ref.kind + "'", ref.l, ref.j, ref.k, step=t)
-            assert result.values[new] == pytest.approx(oracle_value(expected[t - 1], ref), rel=1e-12, abs=1e-15)
+            assert result.values[new] == pytest.approx(
+                oracle_value(expected[t - 1], ref), rel=1e-12, abs=1e-15
+            )
 
 
 @pytest.mark.parametrize("convention", CONVENTIONS)
@@ -150,14 +152,24 @@ def test_state_ids_symbols_and_order():
     steps = optimizer_steps(result)
     assert steps[0] == (
         Ref("W", 1, 1, 1),
-        (Ref("m", 1, 1, 1), Ref("v", 1, 1, 1), Ref("m_hat", 1, 1, 1), Ref("v_hat", 1, 1, 1), Ref("W'", 1, 1, 1)),
+        (
+            Ref("m", 1, 1, 1),
+            Ref("v", 1, 1, 1),
+            Ref("m_hat", 1, 1, 1),
+            Ref("v_hat", 1, 1, 1),
+            Ref("W'", 1, 1, 1),
+        ),
     )
     assert result.naming.name(parse("m_hat[2][1][1]")) == "mhat(w_5)"
     assert result.naming.name(parse("v[2][1]")) == "v(b_o1)"
     assert result["m[2][1][1]"].depends_on == (Ref("beta1"), Ref("dC/dW", 2, 1, 1))
     assert [result[k].value for k in ("beta1", "beta2", "eps")] == [0.9, 0.999, 1e-8]
     several = trace(spec, 2)
-    assert several["m[2][1][1]@2"].depends_on == (Ref("beta1"), Ref("m", 2, 1, 1, step=1), Ref("dC/dW", 2, 1, 1, step=2))
+    assert several["m[2][1][1]@2"].depends_on == (
+        Ref("beta1"),
+        Ref("m", 2, 1, 1, step=1),
+        Ref("dC/dW", 2, 1, 1, step=2),
+    )
     assert several["W[2][1][1]@2"].depends_on == (Ref("W'", 2, 1, 1, step=1),)
     book = trace(spec_with(MAZUR_DATA, name="adam", convention="book"))
     assert optimizer_steps(book)[0] == (Ref("eta_t"), ())
@@ -194,7 +206,10 @@ def test_defaults():
         ({"name": "rmsprop", "eps": -1e-8}, "optimizer.eps: ε must be 0 or more, got -1e-08"),
         ({"name": "adam", "momentum": 0.9}, "optimizer.momentum: adam (torch) does not take momentum"),
         ({"name": "nesterov", "dampening": 0.1}, "optimizer.dampening: nesterov (torch) does not take"),
-        ({"name": "momentum", "convention": "book", "dampening": 0.1}, "optimizer.dampening: momentum (book) does not"),
+        (
+            {"name": "momentum", "convention": "book", "dampening": 0.1},
+            "optimizer.dampening: momentum (book) does not",
+        ),
         ({"name": "adam", "convention": "keras"}, 'optimizer.convention: unknown convention "keras"'),
         ({"name": "adam", "eps": "small"}, "optimizer.eps: must be a finite number, got 'small'"),
     ],
@@ -203,3 +218,21 @@ def test_bad_optimizer_tables(table, message):
     with pytest.raises(SpecError) as error:
         spec_with(MAZUR_DATA, **table)
     assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize("convention", CONVENTIONS)
+@pytest.mark.parametrize("name", NAMES)
+def test_training_takes_the_traced_steps(name, convention):
+    """`tracer train`'s loop and the worked example of three steps give the same parameters."""
+    from tracer.train.descent import descend
+
+    spec = spec_with({**MAZUR_DATA, "learning_rate": 0.05}, name=name, convention=convention)
+    history = descend(spec, 0.05, 3)
+    traced = trace(spec, 3)
+    for l, (W, b) in enumerate(zip(history.weights, history.biases, strict=True), start=1):
+        for (j, k), value in np.ndenumerate(W):
+            assert value == pytest.approx(traced[f"W'[{l}][{j + 1}][{k + 1}]@3"].value, rel=1e-13, abs=1e-16)
+        for (j,), value in np.ndenumerate(b):
+            assert value == pytest.approx(traced[f"b'[{l}][{j + 1}]@3"].value, rel=1e-13, abs=1e-16)
+    assert history.losses[2] == pytest.approx(traced["C@3"].value, rel=1e-13)
+    assert history.losses[3] == pytest.approx(traced["C'@3"].value, rel=1e-13)

@@ -122,7 +122,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         tolerance = Tolerance(decimals=CHECK_DECIMALS if args.check_decimals is None else args.check_decimals)
     result = check(
-        trace(load_spec(args.spec, args.notation), args.steps), Path(args.answers), tolerance, args.rounded, args.spec
+        trace(load_spec(args.spec, args.notation), args.steps),
+        Path(args.answers),
+        tolerance,
+        args.rounded,
+        args.spec,
     )
     for problem in result.problems:
         print(f"tracer: {problem}", file=sys.stderr)
@@ -233,7 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("term", "md", "json"), default="term", help="default: term")
     p.add_argument(
-        "--steps", type=_steps, default=1, metavar="N", help=_("answers for N steps, e.g. m(w5)@2 (default 1)")
+        "--steps",
+        type=_steps,
+        default=1,
+        metavar="N",
+        help=_("answers for N steps, e.g. m(w5)@2 (default 1)"),
     )
     p.add_argument(
         "-o", "--output", metavar="PATH", help="write to this file, or one file per answer file into a folder"

@@ -28,9 +28,9 @@ from functools import lru_cache
 import sympy as sp
 
 from tracer.activations import activation
+from tracer.i18n import N_
 from tracer.ids import HYPER_KINDS, Ref, parse
 from tracer.losses import Loss
-from tracer.i18n import N_
 from tracer.losses import loss as find_loss
 from tracer.optimizers import HYPER_ID, NEW, STRATEGIES, Place
 from tracer.spec import Shape

@@ -50,8 +50,7 @@ class Network:
         zs: list = [None]
         activations = [x]
         for W, b, g in zip(self.weights, self.biases, self.g, strict=True):
-            # z = W a + b, written for a row a (or a batch of rows; or a stack of networks' W, b)
-            z = activations[-1] @ np.swapaxes(W, -1, -2) + b
+            z = activations[-1] @ W.T + b  # z = W a + b, written for a row a (or a batch of rows)
             zs.append(z)
             activations.append(g.forward(z))
         return zs, activations
@@ -125,7 +124,9 @@ def evaluate(spec: NetworkSpec, steps: int = 1) -> dict[Ref, float]:
     return values
 
 
-def _step(spec, net, optimizer, state, t: int, stamp: int | None, values: dict) -> tuple[Network, list | None]:
+def _step(
+    spec, net, optimizer, state, t: int, stamp: int | None, values: dict
+) -> tuple[Network, list | None]:
     """Put the values of step t (refs suffixed ``@stamp``) into ``values``; return the updated
     network and the optimizer state of each parameter array (weights, then biases)."""
     L = spec.depth
@@ -185,10 +186,14 @@ def _step(spec, net, optimizer, state, t: int, stamp: int | None, values: dict) 
     for kind, value in optimizer.shared_values(t, eta).items():
         values[Ref(kind, step=stamp)] = value
     before = state or [None] * (2 * L)
-    stepped = [optimizer.step(W, g, b, t, eta) for W, g, b in zip(net.weights, grad_w, before[:L], strict=True)]
+    stepped = [
+        optimizer.step(W, g, b, t, eta) for W, g, b in zip(net.weights, grad_w, before[:L], strict=True)
+    ]
     new_w = [w for w, _ in stepped]
     if spec.update_biases:
-        stepped += [optimizer.step(b, g, s, t, eta) for b, g, s in zip(net.biases, grad_b, before[L:], strict=True)]
+        stepped += [
+            optimizer.step(b, g, s, t, eta) for b, g, s in zip(net.biases, grad_b, before[L:], strict=True)
+        ]
         new_b = [b for b, _ in stepped[L:]]
     else:
         new_b = list(net.biases)

@@ -173,15 +173,17 @@ class Momentum(Optimizer):
             return VELOCITY_FIRST, p.g  # PyTorch's buffer starts as the first gradient
         if self.h.get("dampening", 0.0) == 0:
             return VELOCITY, _add(_mul(mu, before), p.g)  # b ← μb + g
-        return VELOCITY, _add(_mul(mu, before), _mul(_one_minus(p.hyper("dampening")), p.g))  # b ← μb + (1 − τ)g
+        return VELOCITY, _add(
+            _mul(mu, before), _mul(_one_minus(p.hyper("dampening")), p.g)
+        )  # b ← μb + (1 − τ)g
 
     def _velocity_values(self, g: Array, before: dict | None, eta: float) -> Array:
-        mu = self.h["momentum"]
+        mu, tau = self.h["momentum"], self.h.get("dampening", 0.0)
         if self.book:
             return -eta * g if before is None else mu * before["velocity"] - eta * g
         if before is None:
-            return g.copy()
-        return mu * before["velocity"] + (1 - self.h.get("dampening", 0.0)) * g
+            return g  # a gradient array is never changed after it is made
+        return mu * before["velocity"] + (g if tau == 0 else (1 - tau) * g)
 
     def equations(self, p: Place) -> Formulas:
         rule, velocity = self._velocity(p)
@@ -231,7 +233,10 @@ class AdaGrad(Optimizer):
         square = _power(p.g, 2)
         h = square if before is None else _add(before, square)  # h ← h + g²
         scaled = _div(_mul(p.eta, p.g), _add(_root(p.state("h")), p.hyper("eps")))
-        return [("h", SQUARES, h), (NEW, ADAGRAD_UPDATE, _add(p.theta, _minus(scaled)))]  # θ′ = θ − ηg/(√h + ε)
+        return [
+            ("h", SQUARES, h),
+            (NEW, ADAGRAD_UPDATE, _add(p.theta, _minus(scaled))),
+        ]  # θ′ = θ − ηg/(√h + ε)
 
     def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> tuple[Array, dict]:
         h = g * g if before is None else before["h"] + g * g
@@ -251,7 +256,10 @@ class RMSProp(Optimizer):
         new = _mul(_one_minus(alpha), _power(p.g, 2))
         h = new if before is None else _add(_mul(alpha, before), new)  # h ← αh + (1 − α)g²
         scaled = _div(_mul(p.eta, p.g), _add(_root(p.state("h")), p.hyper("eps")))
-        return [("h", MEAN_SQUARE, h), (NEW, RMSPROP_UPDATE, _add(p.theta, _minus(scaled)))]  # θ′ = θ − ηg/(√h + ε)
+        return [
+            ("h", MEAN_SQUARE, h),
+            (NEW, RMSPROP_UPDATE, _add(p.theta, _minus(scaled))),
+        ]  # θ′ = θ − ηg/(√h + ε)
 
     def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> tuple[Array, dict]:
         alpha = self.h["alpha"]
@@ -404,15 +412,16 @@ def parse_optimizer(value: Any, field: str = "optimizer") -> OptimizerSpec:
     if not isinstance(value, dict):
         raise SpecError(field, _('give a table such as {{name = "adam", beta1 = 0.9}}').format())
     name = value.get("name", "gd")
+    option = field.startswith("--")  # a command-line option names no keys
     if not isinstance(name, str) or name not in STRATEGIES:
         raise SpecError(
-            f"{field}.name",
+            field if option else f"{field}.name",
             _('unknown optimizer "{name}"; {hint}').format(name=name, hint=nearest(str(name), OPTIMIZERS)),
         )
     convention = value.get("convention", "torch")
     if convention not in CONVENTIONS:
         raise SpecError(
-            f"{field}.convention",
+            field if option else f"{field}.convention",
             _('unknown convention "{name}"; {hint}').format(
                 name=convention, hint=nearest(str(convention), CONVENTIONS)
             ),
@@ -427,7 +436,9 @@ def parse_optimizer(value: Any, field: str = "optimizer") -> OptimizerSpec:
                     name=name, convention=convention, key=key, taken=taken
                 ),
             )
-    hyper = tuple((key, _hyper(value.get(key, default(name, convention, key)), f"{field}.{key}", key)) for key in keys)
+    hyper = tuple(
+        (key, _hyper(value.get(key, default(name, convention, key)), f"{field}.{key}", key)) for key in keys
+    )
     return OptimizerSpec(name, convention, hyper)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -72,7 +72,7 @@ class Shape:
     loss: str
     samples: int
     update_biases: bool
-    optimizer: tuple[str, str, bool] = OptimizerSpec().key
+    optimizer: tuple[str, str, bool] = ("gd", "torch", False)  # OptimizerSpec.key
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class NetworkSpec:
     description: str = ""
     randomize: Randomize | None = None  # how `tracer handout` draws variants (tracer.handout.randomize)
     ask: tuple[str, ...] = ()  # what a handout asks for: id patterns
-    optimizer: OptimizerSpec = OptimizerSpec()  # how a step uses the gradient (tracer.optimizers)
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)  # how a step uses the gradient
 
     @property
     def depth(self) -> int:

@@ -137,9 +137,7 @@ def optimizer_steps(result: Trace, step: int | None = None) -> tuple[tuple[Ref, 
     book's Adam step size ``eta_t``) are listed first, under the parameter None… as (``eta_t``, ()).
     """
     shown = result.spec.optimizer.strategy()
-    entries: list[tuple[Ref, tuple[Ref, ...]]] = [
-        (Ref(kind, step=step), ()) for kind in shown.per_step
-    ]
+    entries: list[tuple[Ref, tuple[Ref, ...]]] = [(Ref(kind, step=step), ()) for kind in shown.per_step]
     for q in result.quantities:
         if q.ref.kind in ("W'", "b'") and q.ref.step == step and q.rule != "frozen":
             theta = Ref(q.ref.kind[0], q.ref.l, q.ref.j, q.ref.k, step=step)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tracer.cli import _decimals, _spec_argument, write_output
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.ids import parse
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.spec import load_spec
@@ -43,6 +44,34 @@ def _batch(text: str) -> int | None:
     return size
 
 
+def _optimizers(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(_("give optimizers separated by commas, e.g. gd,momentum,adam"))
+    return names
+
+
+def optimizer_list(names: list[str] | None, spec) -> list | None:
+    """Return the optimizers ``--optimizers`` names (``adam``, ``momentum:book``), or None for the spec's.
+
+    One the spec's ``[optimizer]`` table names, in its convention, keeps the table's hyper-parameters;
+    the others take their defaults.
+    """
+    from tracer.optimizers import parse_optimizer
+
+    if not names:
+        return None
+    chosen = []
+    for text in names:
+        name, _colon, convention = text.partition(":")
+        table = {"name": name, "convention": convention or "torch"}
+        if (name, table["convention"]) == (spec.optimizer.name, spec.optimizer.convention):
+            chosen.append(spec.optimizer)
+        else:
+            chosen.append(parse_optimizer(table, "--optimizers"))
+    return chosen
+
+
 def add_parser(commands: argparse._SubParsersAction) -> None:
     """Add ``tracer train`` to the subcommands."""
     p = commands.add_parser(
@@ -56,6 +85,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=_steps, default=1000, help="steps of gradient descent (default 1000)")
     p.add_argument(
         "--learning-rates", type=_rates, metavar="R[,R…]", help="one run per rate (default: the spec's)"
+    )
+    p.add_argument(
+        "--optimizers",
+        type=_optimizers,
+        metavar="NAME[,NAME…]",
+        help=_(
+            "one run per optimizer (× learning rate): gd, momentum, nesterov, adagrad, rmsprop, adam; "
+            "NAME:book for the book's convention (default: the spec's)"
+        ),
     )
     p.add_argument(
         "--batch", type=_batch, default=None, metavar="full|K", help="samples per step (default full)"
@@ -122,7 +160,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.format == "pdf" and args.output is None and sys.stdout.isatty():
         raise SpecError("--format pdf", "a PDF is binary: give -o FILE.pdf or redirect the output")
     progress = _progress()
-    training = train(spec, args.steps, args.learning_rates, args.batch, args.seed, watch, args.spec, progress)
+    optimizers = optimizer_list(args.optimizers, spec)
+    training = train(
+        spec, args.steps, args.learning_rates, args.batch, args.seed, watch, args.spec, progress, optimizers
+    )
     if progress is not None:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     prefix = args.plots

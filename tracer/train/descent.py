@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,7 +43,7 @@ class History:
     weights: tuple[Array, ...]
     biases: tuple[Array, ...]
     stopped: bool
-    optimizer: OptimizerSpec = OptimizerSpec()
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)
 
 
 def data(spec: NetworkSpec) -> tuple[Array, Array]:
@@ -208,11 +208,14 @@ def costs_at(spec: NetworkSpec, refs: Sequence[Ref], points: Array, chunk: int =
     for start in range(0, len(points), chunk):
         part = points[start : start + chunk]
         size = len(part)
-        weights = [np.repeat(W[np.newaxis], size, axis=0) for W in base.weights]
+        # Network.forward takes a @ W.T: a stack of P matrices n×m goes in as one n×m×P array,
+        # whose transpose is the P×m×n stack of the Wᵀ; the biases as P×1×n. Both broadcast
+        # over the samples, and a becomes P×samples×n.
+        weights = [np.repeat(W[..., np.newaxis], size, axis=-1) for W in base.weights]
         biases = [np.repeat(b[np.newaxis, np.newaxis], size, axis=0) for b in base.biases]
         for i, ref in enumerate(refs):
             if ref.kind == "W":
-                weights[ref.l - 1][:, ref.j - 1, ref.k - 1] = part[:, i]
+                weights[ref.l - 1][ref.j - 1, ref.k - 1, :] = part[:, i]
             else:
                 biases[ref.l - 1][:, 0, ref.j - 1] = part[:, i]
         stack = Network(tuple(weights), tuple(biases), base.g, base.cost)

@@ -1,4 +1,4 @@
-"""The Training: many steps of gradient descent, one run per optimizer and learning rate, as a read-only model.
+"""The Training: many steps of descent, one run per optimizer and learning rate, as a read-only model.
 
 Every output of ``tracer train`` (terminal, Markdown, JSON, the plots) reads this model and
 computes nothing itself: the table rows, the verdicts, the predictions and the picture of the
@@ -251,10 +251,10 @@ def train(
     optimizer and rate (optimizer by optimizer).
 
     ``optimizers`` defaults to the spec's (plain descent unless it has an ``[optimizer]``
-    table); ``rates`` defaults to the spec's learning rate; ``batch`` is the samples per step (None or
-    n: the whole batch); ``watch`` the one or two parameters the table follows and the picture
-    draws; ``progress(done, total)`` is told now and then how many steps of all runs are done. ``train(load_spec("xor"), 5000).runs[0].all_correct``
-    is True.
+    table); ``rates`` defaults to the spec's learning rate; ``batch`` is the samples per step
+    (None or n: the whole batch); ``watch`` the one or two parameters the table follows and the
+    picture draws; ``progress(done, total)`` is told now and then how many steps of all runs are
+    done. ``train(load_spec("xor"), 5000).runs[0].all_correct`` is True.
     """
     if steps < 1:
         raise SpecError("--steps", f"must be a whole number ≥ 1, got {steps}")
