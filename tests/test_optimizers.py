@@ -4,6 +4,7 @@ each convention (``oracle_optimizers``), PyTorch's published numbers, and the fo
 from __future__ import annotations
 
 import copy
+import json
 import math
 
 import numpy as np
@@ -236,3 +237,52 @@ def test_training_takes_the_traced_steps(name, convention):
             assert value == pytest.approx(traced[f"b'[{l}][{j + 1}]@3"].value, rel=1e-13, abs=1e-16)
     assert history.losses[2] == pytest.approx(traced["C@3"].value, rel=1e-13)
     assert history.losses[3] == pytest.approx(traced["C'@3"].value, rel=1e-13)
+
+
+def test_check_grades_optimizer_quantities_of_several_steps(tmp_path, capsys):
+    from tracer.cli import main
+
+    spec = tmp_path / "adam.toml"
+    spec.write_text(
+        'notation = "mazur"\nlayers = [2, 2, 2]\nactivations = "sigmoid"\nlearning_rate = 0.01\n'
+        "update_biases = false\nweights = [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]]\n"
+        'biases = [[0.35, 0.35], [0.6, 0.6]]\n[optimizer]\nname = "adam"\n'
+        "[[samples]]\nx = [0.05, 0.1]\ny = [0.01, 0.99]\n",
+        encoding="utf-8",
+    )
+    answers = tmp_path / "answers.toml"
+    # m(w5) wrong at step 1; m̂(w5) carried forward from it; step 2's moment and cost right
+    answers.write_text(
+        '"m(w5)@1" = 0.0092\n"mhat(w5)@1" = 0.092\n"m(w5)@2" = 0.0156\n"E_total^+@2" = 0.2941\n',
+        encoding="utf-8",
+    )
+    assert main(["check", str(spec), str(answers), "--steps", "2", "--format", "json"]) == 1
+    marks = {m["id"]: m["status"] for m in json.loads(capsys.readouterr().out)["files"][0]["answers"]}
+    assert marks == {
+        "m[2][1][1]@1": "wrong",
+        "m_hat[2][1][1]@1": "carried_forward",
+        "m[2][1][1]@2": "correct",
+        "C'@2": "correct",
+    }
+
+
+def test_handout_asks_optimizer_state_and_draws_hyper_parameters():
+    from tracer.handout.model import Request, make_handout
+
+    data = {
+        **MAZUR_DATA,
+        "learning_rate": 0.01,
+        "optimizer": {"name": "adam"},
+        "ask": ["m[2][*][1]", "v_hat[2][1]", "W'[2][1][1]"],
+        "randomize": {"optimizer": {"beta1": {"choices": [0.8, 0.9]}, "beta2": {"choices": [0.99]}}},
+    }
+    handout = make_handout(from_dict(data), Request("spec", count=8, seed=3))
+    for variant in handout.variants:
+        assert variant.spec.optimizer["beta1"] in (0.8, 0.9) and variant.spec.optimizer["beta2"] == 0.99
+    assert {v.spec.optimizer["beta1"] for v in handout.variants} == {0.8, 0.9}
+    asked = [str(r) for r in handout.asked]
+    assert asked == ["m[2][1][1]", "W'[2][1][1]", "v_hat[2][1]", "m[2][2][1]"]  # step by step
+    with pytest.raises(SpecError, match="randomize.optimizer.momentum: adam .torch. does not take momentum"):
+        from_dict({**data, "randomize": {"optimizer": {"momentum": {"choices": [0.5]}}}})
+    with pytest.raises(SpecError, match="randomize.optimizer.beta1: must be at least 0 and below 1, got 1"):
+        from_dict({**data, "randomize": {"optimizer": {"beta1": {"low": 0.5, "high": 1.0}}}})

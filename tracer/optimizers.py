@@ -442,6 +442,27 @@ def parse_optimizer(value: Any, field: str = "optimizer") -> OptimizerSpec:
     return OptimizerSpec(name, convention, hyper)
 
 
+def checker(spec: OptimizerSpec) -> Callable[[str, Any, str], float]:
+    """Return ``check(key, value, field)``: a value for one of ``spec``'s hyper-parameters, checked.
+
+    For ``[randomize.optimizer]``: a key the optimizer does not take is a SpecError naming it.
+    """
+    keys = takes(spec.name, spec.convention)
+
+    def check(key: str, value: Any, field: str) -> float:
+        if key not in keys:
+            taken = ", ".join(keys) if keys else _("no hyper-parameters")
+            raise SpecError(
+                field,
+                _("{name} ({convention}) does not take {key}; it takes {taken}").format(
+                    name=spec.name, convention=spec.convention, key=key, taken=taken
+                ),
+            )
+        return _hyper(value, field, key)
+
+    return check
+
+
 def _hyper(value: Any, field: str, key: str) -> float:
     """Return a checked hyper-parameter: β, α, μ in [0, 1), τ in [0, 1], ε ≥ 0."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):

@@ -22,7 +22,7 @@ from tracer.activations import activation
 from tracer.errors import SpecError, nearest
 from tracer.handout.randomize import Randomize, parse_ask, parse_randomize
 from tracer.losses import loss as find_loss
-from tracer.optimizers import OptimizerSpec, parse_optimizer
+from tracer.optimizers import OptimizerSpec, checker, parse_optimizer
 
 Matrix = tuple[tuple[float, ...], ...]
 NOTATIONS = ("nielsen", "ng", "mazur")
@@ -208,6 +208,7 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
     notation = _string(data.get("notation", "nielsen"), "notation")
     if notation not in NOTATIONS:
         raise SpecError("notation", f'unknown notation "{notation}"; {nearest(notation, NOTATIONS)}')
+    optimizer = parse_optimizer(data["optimizer"]) if "optimizer" in data else OptimizerSpec()
     return NetworkSpec(
         title=_string(data.get("title", "A small network"), "title"),
         description=_string(data.get("description", ""), "description"),
@@ -221,9 +222,9 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
         weights=weights,
         biases=biases,
         samples=samples,
-        randomize=parse_randomize(data.get("randomize"), loss_name, activations[-1]),
+        randomize=parse_randomize(data.get("randomize"), loss_name, activations[-1], checker(optimizer)),
         ask=parse_ask(data["ask"]) if "ask" in data else (),
-        optimizer=parse_optimizer(data["optimizer"]) if "optimizer" in data else OptimizerSpec(),
+        optimizer=optimizer,
     )
 
 
