@@ -290,3 +290,21 @@ def test_handout_asks_optimizer_state_and_draws_hyper_parameters():
         SpecError, match=r"randomize\.optimizer\.beta1: must be at least 0 and below 1, got 1"
     ):
         from_dict({**data, "randomize": {"optimizer": {"beta1": {"low": 0.5, "high": 1.0}}}})
+
+
+def test_bad_optimizer_on_the_command_line_is_one_line_and_status_2(tmp_path, capsys):
+    from tracer.cli import main
+
+    spec = tmp_path / "bad.toml"
+    spec.write_text(
+        'layers = [1, 1]\nactivations = "identity"\nlearning_rate = 0.1\nweights = [[[1.0]]]\n'
+        'biases = [[0.0]]\n[optimizer]\nname = "adma"\n[[samples]]\nx = [1.0]\ny = [4.0]\n',
+        encoding="utf-8",
+    )
+    assert main(["trace", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert err == 'tracer: optimizer.name: unknown optimizer "adma"; did you mean "adam"?\n'
+    assert main(["train", "xor", "--optimizers", "gd,rmsprp"]) == 2
+    assert capsys.readouterr().err.startswith('tracer: --optimizers: unknown optimizer "rmsprp"')
+    assert main(["trace", "mazur", "--steps", "2"]) == 2  # several steps: JSON only, for now
+    assert "--format json" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from tracer.derive import symbol
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.printing import MathPrinter, format_number
 from tracer.train.landscape import Landscape, Path
@@ -122,7 +123,7 @@ def descent_figure(training: Training, printer: MathPrinter) -> Figure:
         xs, ys = _track(land, path)
         label = f"{_rate(printer, path.rate, path.label)}: {path.verdict.kind}"
         if path.leaves is not None:
-            label += f" (leaves the picture at step {path.leaves})"
+            label += " " + _("(leaves the picture at step {step})").format(step=path.leaves)
         marked = list(range(min(len(xs), MARKED_STEPS)))
         colour = COLOURS[i % len(COLOURS)]
         ax.plot(
