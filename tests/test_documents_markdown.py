@@ -16,7 +16,7 @@ ENVIRONMENTS = {"aligned", "matrix", "array", "cases"}
 COMMANDS = {
     "frac", "partial", "mathrm", "cdot", "left", "right", "begin", "end", "underbrace", "times",
     "odot", "mathsf", "lim", "to", "operatorname", "ln", "qquad", "sigma", "delta", "eta", "alpha",
-    "tanh", "log", "exp", "text", "sum", "max",
+    "tanh", "log", "exp", "text", "sum", "max", "Delta", "neq", "leq", "boxed",
 }  # fmt: skip
 BLOCK_START = re.compile(r"^(#|>|[-*+] |\d+[.)] |    )")
 

@@ -22,9 +22,7 @@ def shown_values(kind: str, text: str) -> list[tuple[str, str]]:
     """Return (symbol, last number) for each step of a Markdown, LaTeX or terminal document."""
     pairs: list[tuple[str, str]] = []
     if kind in ("md", "tex"):
-        start, end = (
-            (r"\begin{aligned}", r"\end{aligned}") if kind == "md" else (r"\begin{align*}", r"\end{align*}")
-        )
+        start, end = r"\begin{aligned}", r"\end{aligned}"
         for block in re.findall(re.escape(start) + r"\n(.*?)\n" + re.escape(end), text, flags=re.S):
             steps: list[str] = []
             for line in re.split(r" \\\\\*?\n", block):  # a line break, or one a page may not split
@@ -80,7 +78,7 @@ def test_every_shown_value_is_the_trace_value(name, kind):
 
 
 def test_the_reader_finds_steps_and_continuations():
-    tex = "\\begin{align*}\nx &= a + b \\\\\n&= 1 + 2 = 3 \\\\\ny &= 4\n\\end{align*}"
+    tex = "\\begin{aligned}\nx &= a + b \\\\\n&= 1 + 2 = 3 \\\\\ny &= 4\n\\end{aligned}"
     assert shown_values("tex", tex) == [("x", "3"), ("y", "4")]
     term = "  δ = (a + b)⋅c = (1 + 2)⋅2\n      = 6\n  E = 0.5"
     assert shown_values("term", term) == [("δ", "6"), ("E", "0.5")]

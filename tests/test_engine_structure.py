@@ -32,7 +32,7 @@ def ids_of(data: dict) -> list[str]:
 def test_a_two_two_two_network_has_exactly_the_ids_of_the_issue():
     expected = {"C", "eta", "C'"}
     for n in (1, 2):
-        expected |= {f"a[0][{n}]", f"y[{n}]", f"C[{n}]", f"dC/da[2][{n}]"}
+        expected |= {f"a[0][{n}]", f"y[{n}]", f"C[{n}]", f"dC/da[2][{n}]", f"dC/da[1][{n}]"}
     for l in (1, 2):
         for j in (1, 2):
             expected |= {f"b[{l}][{j}]", f"z[{l}][{j}]", f"a[{l}][{j}]", f"da/dz[{l}][{j}]"}
@@ -152,7 +152,7 @@ def test_printed_formula_uses_the_notation_symbols():
     result = trace(load_spec("mazur"))
     line = shown.latex(result["z[1][1]"].formula)
     assert "w_{1}" in line and "i_{1}" in line and "w_{2}" in line and "i_{2}" in line
-    line = printer("ng", (2, 2, 2)).latex(result["delta[1][1]"].formula)
+    line = printer("ng", (2, 2, 2)).latex(result["dC/da[1][1]"].formula)
     assert "W^{(2)}_{11}" in line and r"\delta^{(3)}_{1}" in line
 
 

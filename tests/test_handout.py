@@ -267,10 +267,8 @@ def test_exactly_the_asked_steps_are_highlighted():
     result = trace(load_spec("mazur"))
     asked = frozenset({"a[1][1]", "C", "dC/dW[2][1][1]", "W'[1][1][1]"})
     doc = document(result, DECIMALS, markdown=True, highlighted=asked)
-    steps = [*(s for sample in doc.samples for run in sample.layers for s in run.steps)]
-    steps += [s for sample in doc.samples for s in (*sample.loss_terms, sample.loss)]
-    steps += [s for b in doc.backward for layer in b.layers for s in (*layer.deltas, *layer.bias_gradients)]
-    steps += [c.product for b in doc.backward for layer in b.layers for c in layer.chains]
-    steps += [s for run in doc.updates for s in run.steps]
+    steps = doc.steps()
     assert {s.id for s in steps if s.highlighted} == asked
-    assert not any(s.highlighted for s in document(result, DECIMALS).samples[0].layers[0].steps)
+    # Every asked value is shown at least once, and nothing else is boxed.
+    assert asked <= {s.id for s in steps}
+    assert not any(s.highlighted for s in document(result, DECIMALS).steps())

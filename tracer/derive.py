@@ -8,7 +8,9 @@ the work grows linearly with the number of parameters. The equations are the tex
 * forward:  z = Σ_k w_jk a_k + b_j,  a = g(z)
 * loss:     C = Σ_j C_j per sample, C = 1/n Σ_x C_x for the batch
 * BP1:      δᴸ_j = ∂C/∂aᴸ_j · g′(zᴸ_j)
-* BP2:      δˡ_j = (Σ_i wˡ⁺¹_ij δˡ⁺¹_i) · g′(zˡ_j)
+* paths:    ∂C/∂aˡ_j = Σ_i wˡ⁺¹_ij δˡ⁺¹_i (a hidden activation reaches the cost through every
+            neuron of the next layer; the vector (wˡ⁺¹)ᵀ δˡ⁺¹)
+* BP2:      δˡ_j = ∂C/∂aˡ_j · g′(zˡ_j)
 * BP3:      ∂C/∂bˡ_j = δˡ_j
 * BP4:      ∂C/∂wˡ_jk = aˡ⁻¹_k δˡ_j, for the output layer shown as the lecture's three factors
             ∂C/∂w = ∂z/∂w · ∂a/∂z · ∂C/∂a
@@ -43,6 +45,7 @@ LOSS_TERM = "loss"
 LOSS_SUM = "cost"
 BATCH_MEAN = "batch average"
 DC_DA = "loss derivative"
+PATHS = "sum over paths"
 SLOPE = "activation derivative"
 BP1 = "BP1"
 BP2 = "BP2"
@@ -303,6 +306,8 @@ def _backward(net: _Network, s: int | None) -> list[Equation]:
         for j in net.neurons(L)
     ]
     for l in range(L, 0, -1):
+        if l < L:
+            equations += [_paths(net, l, j, s) for j in net.neurons(l)]
         if not net.g[l].is_softmax:
             for j in net.neurons(l):
                 z = _sym("z", l, j, s=s)
@@ -340,10 +345,15 @@ def _output_delta(net: _Network, j: int, s: int | None) -> Equation:
     return _equation(ref, BP1, _mul(a_j, _add(_sym("dC/da", L, j, s=s), _mul(-1, weighted))))
 
 
-def _hidden_delta(net: _Network, l: int, j: int, s: int | None) -> Equation:
-    """Return BP2: δˡ_j = (Σ_i wˡ⁺¹_ij δˡ⁺¹_i) · g′(zˡ_j)."""
+def _paths(net: _Network, l: int, j: int, s: int | None) -> Equation:
+    """Return ∂C/∂aˡ_j = Σ_i wˡ⁺¹_ij δˡ⁺¹_i: the cost feels aˡ_j through every neuron i it feeds."""
     back = _add(*(_mul(_sym("W", l + 1, i, j), _sym("delta", l + 1, i, s=s)) for i in net.neurons(l + 1)))
-    return _equation(Ref("delta", l, j, sample=s), BP2, _mul(back, _sym("da/dz", l, j, s=s)))
+    return _equation(Ref("dC/da", l, j, sample=s), PATHS, back)
+
+
+def _hidden_delta(net: _Network, l: int, j: int, s: int | None) -> Equation:
+    """Return BP2: δˡ_j = ∂C/∂aˡ_j · g′(zˡ_j), with ∂C/∂aˡ_j from :func:`_paths`."""
+    return _equation(Ref("delta", l, j, sample=s), BP2, _mul(_sym("dC/da", l, j, s=s), _sym("da/dz", l, j, s=s)))
 
 
 def _batch_gradients(net: _Network) -> list[Equation]:

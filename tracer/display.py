@@ -67,6 +67,12 @@ class Minus(_Joined):
     latex_separator = text_separator = " - "
 
 
+class Times(_Joined):
+    """``a · b``: a product written with its dot, factors kept apart and in order."""
+
+    latex_separator, text_separator = r" \cdot ", "⋅"
+
+
 class Product(_Joined):
     """``A B``: a matrix product written by juxtaposition, factors kept apart and in order."""
 
@@ -143,15 +149,50 @@ class Call(sp.Expr):
 
 
 class Increment(sp.Expr):
-    """``δw``: a small change of one parameter, the lecture's δx in f′(x) = lim (f(x+δx) − f(x))/δx."""
+    """``Δw``: a small change of one parameter, the lecture's δx in f′(x) = lim (f(x+δx) − f(x))/δx.
+
+    Written Δ, not δ: in backpropagation δ is the error term.
+    """
 
     is_commutative = True
 
     def _latex(self, printer) -> str:
-        return rf"\delta {printer._print(self.args[0])}"
+        return rf"\Delta {printer._print(self.args[0])}"
 
     def _pretty(self, printer) -> prettyForm:
-        return prettyForm(*stringPict.next("δ", printer._print(self.args[0])))
+        return prettyForm(*stringPict.next("Δ", printer._print(self.args[0])))
+
+
+class DerivativeOf(sp.Expr):
+    """``∂/∂x (f)``: the derivative of a written expression, before it is worked out."""
+
+    def _latex(self, printer) -> str:
+        body, variable = self.args
+        return rf"\frac{{\partial}}{{\partial {printer._print(variable)}}} \left({printer._print(body)}\right)"
+
+    def _pretty(self, printer) -> prettyForm:
+        body, variable = self.args
+        head = prettyForm(*stringPict.next("∂/∂", printer._print(variable)))
+        return prettyForm(*stringPict.next(head, prettyForm(*printer._print(body).parens())))
+
+
+class Cases(sp.Expr):
+    """``x if c, y otherwise``: a definition by cases, kept as written (pairs of value, condition)."""
+
+    def _latex(self, printer) -> str:
+        # "{}" first: a Markdown line that starts with "- " would become a list item.
+        rows = [rf"{{}}{printer._print(v)} & {printer._print(c)}" for v, c in zip(self.args[::2], self.args[1::2])]
+        # The printer's row break ends a line in Markdown, whose renderers protect it only there.
+        return r"\begin{cases}" + printer._settings.get("row_break", r"\\").join(rows) + r"\end{cases}"
+
+    def _pretty(self, printer) -> prettyForm:
+        pieces = []
+        for v, c in zip(self.args[::2], self.args[1::2]):
+            pieces.append(prettyForm(*stringPict.next(printer._print(v), "  for ", printer._print(c))))
+        form = pieces[0]
+        for piece in pieces[1:]:
+            form = prettyForm(*stringPict.next(form, ";  ", piece))
+        return form
 
 
 class LimitToZero(sp.Expr):

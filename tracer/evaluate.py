@@ -77,19 +77,21 @@ class Network:
             return a - y  # targets add up to 1, checked with the spec
         return a * (slope_c - np.sum(a * slope_c, axis=-1, keepdims=True))
 
-    def backward(self, y: Array, zs: list[Array], acts: list[Array]) -> tuple[Array, list, list]:
-        """Return ∂C/∂aᴸ, the slopes g′(zˡ) and the errors δˡ (lists indexed by l; index 0 is None).
+    def backward(self, y: Array, zs: list[Array], acts: list[Array]) -> tuple[list, list, list]:
+        """Return ∂C/∂aˡ, the slopes g′(zˡ) and the errors δˡ (lists indexed by l; index 0 is None).
 
         One sample (vectors) or a batch (one sample per row): BP1 and BP2 are written only here.
         """
         L = len(self.weights)
-        slope_c = self.cost.gradient(y, acts[L])
+        slope_c: list = [None] * (L + 1)
+        slope_c[L] = self.cost.gradient(y, acts[L])
         slopes = [None] + [g.backward(z, a) for g, z, a in zip(self.g, zs[1:], acts[1:], strict=True)]
         deltas: list = [None] * (L + 1)
-        deltas[L] = self.output_delta(y, acts[L], slope_c, slopes[L])  # BP1: δᴸ = ∇ₐC ⊙ g′(zᴸ)
+        deltas[L] = self.output_delta(y, acts[L], slope_c[L], slopes[L])  # BP1: δᴸ = ∇ₐC ⊙ g′(zᴸ)
         for l in range(L - 1, 0, -1):
-            # BP2: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ g′(zˡ), written for a row δ (or a batch of rows)
-            deltas[l] = (deltas[l + 1] @ self.weights[l]) * slopes[l]
+            # ∂C/∂aˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹, the sum over paths, written for a row δ (or a batch of rows)
+            slope_c[l] = deltas[l + 1] @ self.weights[l]
+            deltas[l] = slope_c[l] * slopes[l]  # BP2: δˡ = ∂C/∂aˡ ⊙ g′(zˡ)
         return slope_c, slopes, deltas
 
     @staticmethod
@@ -171,8 +173,8 @@ def _step(
 
         slope_c, slopes, deltas = net.backward(y, zs, acts)  # BP1, BP2
         sample_w, sample_b = net.gradient(deltas, acts)  # BP3, BP4
-        put("dC/da", L, slope_c, s)
         for l in range(L, 0, -1):
+            put("dC/da", l, slope_c[l], s)
             if not net.g[l - 1].is_softmax:
                 put("da/dz", l, slopes[l], s)
             put("delta", l, deltas[l], s)

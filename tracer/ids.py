@@ -12,7 +12,7 @@ A per-sample quantity of a batch carries ``#s``: ``a[2][1]#2`` is a²₁ for the
 ``a[l][j]``             activation a = g(z)
 ``C[j]``                the part of the cost that output j contributes
 ``C``                   cost (the batch average when there are several samples)
-``dC/da[L][j]``         ∂C/∂a of an output
+``dC/da[l][j]``         ∂C/∂a: of an output, or of a hidden neuron (the sum over paths)
 ``da/dz[l][j]``         g′(z), the slope of the activation
 ``delta[l][j]``         δ = ∂C/∂z
 ``dC/dW[l][j][k]``      ∂C/∂w

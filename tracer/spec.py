@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from itertools import pairwise
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from tracer.activations import activation
 from tracer.errors import SpecError, nearest
+from tracer.ids import Ref, parse
 from tracer.handout.randomize import Randomize, parse_ask, parse_randomize
 from tracer.losses import loss as find_loss
 from tracer.optimizers import OptimizerSpec, checker, parse_optimizer
@@ -48,6 +50,8 @@ KEYS = (
     "randomize",
     "ask",
     "optimizer",
+    "published",
+    "published_by",
 )
 
 
@@ -98,6 +102,23 @@ class NetworkSpec:
     randomize: Randomize | None = None  # how `tracer handout` draws variants (tracer.handout.randomize)
     ask: tuple[str, ...] = ()  # what a handout asks for: id patterns
     optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)  # how a step uses the gradient
+    published: tuple[tuple[str, str], ...] = ()  # (id, the number as a source prints it)
+    published_by: str = ""  # that source, e.g. "Mazur"
+
+    def published_differences(self, values: Mapping[Ref, Any]) -> list[tuple[Ref, str, str]]:
+        """Return (ref, printed, source) for each published number the traced value does not round to.
+
+        A value agrees when rounding it to the printed decimals gives the printed digits.
+        """
+        differences = []
+        for key, printed in self.published:
+            ref = parse(key)
+            if ref not in values:
+                raise SpecError(f"published.{key}", "not a quantity of this network; `tracer ids SPEC` lists them")
+            decimals = len(printed.partition(".")[2])
+            if f"{float(values[ref]):.{decimals}f}" != f"{float(printed):.{decimals}f}":
+                differences.append((ref, printed, self.published_by))
+        return differences
 
     @property
     def depth(self) -> int:
@@ -126,7 +147,14 @@ class NetworkSpec:
         """Return the spec as plain data, with drawn parameters filled in (for JSON)."""
         data = asdict(self)
         data["samples"] = [{"x": list(s.x), "y": list(s.y)} for s in self.samples]
-        for key, default in (("randomize", None), ("ask", ()), ("optimizer", OptimizerSpec())):
+        data["published"] = dict(self.published)
+        for key, default in (
+            ("randomize", None),
+            ("ask", ()),
+            ("published", {}),
+            ("published_by", ""),
+            ("optimizer", OptimizerSpec()),
+        ):
             if getattr(self, key) == default:
                 del data[key]
         if self.randomize is not None:
@@ -225,7 +253,26 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
         randomize=parse_randomize(data.get("randomize"), loss_name, activations[-1], checker(optimizer)),
         ask=parse_ask(data["ask"]) if "ask" in data else (),
         optimizer=optimizer,
+        published=_published(data.get("published", {})),
+        published_by=_string(data.get("published_by", ""), "published_by"),
     )
+
+
+def _published(value: Any) -> tuple[tuple[str, str], ...]:
+    """Return a source's printed numbers as (id, digits) pairs, in the order given."""
+    if not isinstance(value, dict):
+        raise SpecError("published", 'must be a table of id = "number as printed", e.g. "C\'" = "0.291027924"')
+    pairs = []
+    for key, printed in value.items():
+        try:
+            parse(key)
+            float(printed)
+        except (ValueError, TypeError):
+            raise SpecError(f"published.{key}", 'give a quantity id and its number as a string, e.g. "C" = "0.298371109"') from None
+        if not isinstance(printed, str):
+            raise SpecError(f"published.{key}", 'write the number as a string, as the source prints it, e.g. "0.35891648"')
+        pairs.append((key, printed))
+    return tuple(pairs)
 
 
 def _require(data: dict[str, Any], key: str) -> Any:

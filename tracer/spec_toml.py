@@ -71,6 +71,8 @@ def spec_toml(spec: NetworkSpec, comment: str = "") -> str:
     ]
     if spec.ask:
         lines.append(f"ask = [{', '.join(toml_string(p) for p in spec.ask)}]")
+    if spec.published_by:
+        lines.append(f"published_by = {toml_string(spec.published_by)}")
     if spec.optimizer != OptimizerSpec():
         lines += ["", "[optimizer]"]
         for key, value in spec.optimizer.to_dict().items():
@@ -85,6 +87,8 @@ def spec_toml(spec: NetworkSpec, comment: str = "") -> str:
                 lines.append(f"optimizer = {{{rules}}}")
             else:
                 lines.append(f"{kind} = {_rule(rule)}")
+    if spec.published:
+        lines += ["", "[published]", *(f"{toml_string(key)} = {toml_string(text)}" for key, text in spec.published)]
     return "\n".join(lines) + "\n"
 
 

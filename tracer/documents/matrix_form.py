@@ -2,10 +2,11 @@
 
 Shape confusion is what students ask about most, so each equation is shown twice: once with
 every factor labelled by its shape (δˡ is n×1, (wˡ⁺¹)ᵀ is n×m, …), once with the numbers of this
-step, including the intermediate product (wˡ⁺¹)ᵀ δˡ⁺¹ of BP2. The equations (Nielsen ch. 2):
+step, every number read from the Trace (the product (wˡ⁺¹)ᵀ δˡ⁺¹ of BP2 is the traced ∂C/∂aˡ).
+The equations (Nielsen ch. 2):
 
 * forward: zˡ = wˡ aˡ⁻¹ + bˡ, aˡ = σ(zˡ)
-* BP1: δᴸ = ∂C/∂aᴸ ⊙ σ′(zᴸ)   (softmax with cross-entropy: δᴸ = aᴸ − y)
+* BP1: δᴸ = ∂C/∂aᴸ ⊙ σ′(zᴸ)   (softmax: δᴸ = Jᵀ ∂C/∂aᴸ with the Jacobian J = ∂aᴸ/∂zᴸ)
 * BP2: δˡ = (wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ σ′(zˡ)
 * BP3: ∂C/∂bˡ = δˡ
 * BP4: ∂C/∂wˡ = δˡ (aˡ⁻¹)ᵀ
@@ -13,129 +14,137 @@ step, including the intermediate product (wˡ⁺¹)ᵀ δˡ⁺¹ of BP2. The equ
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 import sympy as sp
 
-from tracer.activations import activation
-from tracer.derive import BP1, BP2, BP3, BP4, FORWARD_A, FORWARD_Z
-from tracer.display import Hadamard, Minus, Plus, Prime, Product, Transposed, matrix, shaped
-from tracer.documents.model import MatrixStep
-from tracer.documents.styles import MathStyle
+from tracer.display import Hadamard, Plus, Prime, Product, Transposed, matrix, shaped
+from tracer.documents.blocks import Block
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.notation import Partial
-from tracer.trace import Trace
+
+if TYPE_CHECKING:
+    from tracer.documents.lesson import Lesson
 
 
-def _step(style: MathStyle, rule: str, shapes: tuple | None, lhs: sp.Expr, *sides: sp.Expr) -> MatrixStep:
-    return MatrixStep(
-        rule,
-        None if shapes is None else style.equation(*shapes),
-        style.math(lhs),
-        tuple(style.math(side) for side in sides),
-        style.equation(lhs, *sides),
-    )
-
-
-def _column(trace: Trace, kind: str, layer: int | None, size: int, s: int | None) -> list[float]:
-    """Return the values of one layer's quantities of a kind as a list, neuron 1 first."""
+def _column(lesson: Lesson, kind: str, l: int | None, s: int | None) -> sp.ImmutableMatrix:
+    """Return the traced values of one layer's quantities of a kind as a column, neuron 1 first."""
     if kind == "y":
-        return [trace.values[Ref("y", j=j, sample=s)] for j in range(1, size + 1)]
-    return [trace.values[Ref(kind, layer, j, sample=s)] for j in range(1, size + 1)]
+        return matrix([[lesson.value(Ref("y", j=j, sample=s))] for j in lesson.neurons(lesson.L)])
+    sample = None if kind == "b" else s
+    return matrix([[lesson.value(Ref(kind, l, j, sample=sample))] for j in lesson.neurons(l)])
 
 
-def _vector(numbers: list[float]) -> sp.ImmutableMatrix:
-    return matrix([[v] for v in numbers])
+def _weights(lesson: Lesson, l: int) -> sp.ImmutableMatrix:
+    """Return the traced weight matrix Wˡ."""
+    return matrix([[lesson.value(Ref("W", l, j, k)) for k in lesson.neurons(l - 1)] for j in lesson.neurons(l)])
 
 
-def _weights(trace: Trace, l: int) -> list[list[float]]:
-    """Return the traced weight matrix Wˡ as rows (exact Rationals in an exact trace)."""
-    rows, cols = trace.spec.layers[l], trace.spec.layers[l - 1]
-    return [[trace.values[Ref("W", l, j, k)] for k in range(1, cols + 1)] for j in range(1, rows + 1)]
+def _slope_name(lesson: Lesson, l: int, s: int | None) -> sp.Expr:
+    """Return g′(zˡ) as the notation writes it (∂a/∂z for the identity)."""
+    g = lesson.g(l)
+    z, a = lesson.naming.vector("z", l, s), lesson.naming.vector("a", l, s)
+    return Partial(a, z) if g.name == "identity" else Prime(g.written(z))
 
 
-def forward_steps(trace: Trace, style: MathStyle, l: int, s: int | None) -> tuple[MatrixStep, ...]:
+def jacobian(lesson: Lesson, s: int | None) -> sp.ImmutableMatrix:
+    """Return the softmax Jacobian ∂aᵢ/∂zⱼ = aᵢ(1[i = j] − aⱼ), from the traced outputs."""
+    a = [lesson.value(Ref("a", lesson.L, i, sample=s)) for i in lesson.neurons(lesson.L)]
+    n = len(a)
+    return matrix([[a[i] * ((1 if i == j else 0) - a[j]) for j in range(n)] for i in range(n)])
+
+
+def vector_equations(lesson: Lesson) -> list[Block]:
+    """Return BP1–BP4 stated once for this network's layers, in the notation's vector symbols."""
+    naming, L = lesson.naming, lesson.L
+    cost = naming.symbol(Ref("C"))
+    delta = naming.vector("delta", L)
+    if lesson.g(L).is_softmax:
+        jac = Partial(naming.vector("a", L), naming.vector("z", L))
+        bp1 = sp.Eq(delta, Product(Transposed(jac), Partial(cost, naming.vector("a", L))), evaluate=False)
+    else:
+        bp1 = sp.Eq(delta, Hadamard(Partial(cost, naming.vector("a", L)), _slope_name(lesson, L, None)), evaluate=False)
+    blocks: list[Block] = [lesson.paragraph(_("BP1, the error term of the output layer: {equation}"), equation=bp1)]
+    for l in range(L - 1, 0, -1):
+        back = Product(Transposed(naming.vector("W", l + 1)), naming.vector("delta", l + 1))
+        bp2 = sp.Eq(naming.vector("delta", l), Hadamard(back, _slope_name(lesson, l, None)), evaluate=False)
+        blocks.append(lesson.paragraph(_("BP2, a hidden layer's error term from the next layer's: {equation}"), equation=bp2))
+    if L == 1:
+        blocks.append(lesson.paragraph(_("BP2 carries error terms back into hidden layers; this network has none.")))
+    bp3 = sp.Eq(Partial(cost, naming.vector("b", L)), delta, evaluate=False)
+    bp4 = sp.Eq(Partial(cost, naming.vector("W", L)), Product(delta, Transposed(naming.vector("a", L - 1))), evaluate=False)
+    blocks.append(lesson.paragraph(_("BP3, the gradient of the biases, here for the output layer: {equation}"), equation=bp3))
+    blocks.append(lesson.paragraph(
+        _("BP4, the gradient of the weights, here for the output layer: {equation}, that is {single} for each weight."),
+        equation=bp4,
+        single=sp.Eq(lesson.sym("dC/dW", L, 1, 1), sp.Mul(lesson.sym("a", L - 1, 1), lesson.sym("delta", L, 1), evaluate=False), evaluate=False),
+    ))
+    return blocks
+
+
+def forward_steps(lesson: Lesson, l: int, s: int | None) -> list[Block]:
     """Return zˡ = wˡ aˡ⁻¹ + bˡ and aˡ = g(zˡ) for layer ``l`` of sample ``s`` in matrix form.
 
     For Mazur's hidden layer the first reads net_h = W_h i + b_h, shapes 2×1 = 2×2 · 2×1 + 2×1.
     """
-    spec, naming = trace.spec, trace.naming
-    n, m = spec.layers[l], spec.layers[l - 1]
+    naming = lesson.naming
+    n, m = lesson.spec.layers[l], lesson.spec.layers[l - 1]
     z, a, W, b = (naming.vector(kind, l, s) for kind in ("z", "a", "W", "b"))
     previous = naming.vector("a", l - 1, s)
-    g = activation(spec.activations[l - 1], "", spec.leaky_relu_slope)
+    g = lesson.g(l)
     written = sp.Function("softmax")(z) if g.is_softmax else g.written(z)
-    weighted = Plus(
-        Product(matrix(_weights(trace, l)), _vector(_column(trace, "a", l - 1, m, s))),
-        _vector(_column(trace, "b", l, n, None)),
-    )
-    shapes = (shaped(z, n, 1), Plus(Product(shaped(W, n, m), shaped(previous, m, 1)), shaped(b, n, 1)))
-    return (
-        _step(style, FORWARD_Z, shapes, z, weighted, _vector(_column(trace, "z", l, n, s))),
-        _step(style, FORWARD_A, None, shaped(a, n, 1), written, _vector(_column(trace, "a", l, n, s))),
-    )
+    weighted = Plus(Product(_weights(lesson, l), _column(lesson, "a", l - 1, s)), _column(lesson, "b", l, s))
+    shapes = Plus(Product(shaped(W, n, m), shaped(previous, m, 1)), shaped(b, n, 1))
+    return [
+        lesson.chain(shaped(z, n, 1), shapes),
+        lesson.chain(z, weighted, _column(lesson, "z", l, s)),
+        lesson.chain(shaped(a, n, 1), written, _column(lesson, "a", l, s)),
+    ]
 
 
-def matrix_steps(trace: Trace, style: MathStyle, l: int, s: int | None) -> tuple[MatrixStep, ...]:
+def matrix_steps(lesson: Lesson, l: int, s: int | None) -> list[Block]:
     """Return BP1 or BP2, then BP4 and BP3, for layer ``l`` of sample ``s`` in matrix form.
 
     For Mazur's hidden layer BP2 reads δ_h = (W_o)ᵀ δ_o ⊙ σ′(net_h), shapes 2×1 = 2×2 · 2×1 ⊙ 2×1.
     """
-    spec, naming = trace.spec, trace.naming
-    n, m = spec.layers[l], spec.layers[l - 1]
-
-    def column(kind: str, layer: int | None, size: int) -> sp.ImmutableMatrix:
-        return _vector(_column(trace, kind, layer, size, s))
-
+    naming, L = lesson.naming, lesson.L
+    n, m = lesson.spec.layers[l], lesson.spec.layers[l - 1]
     delta_name = naming.vector("delta", l, s)
-    delta = column("delta", l, n)
+    delta = _column(lesson, "delta", l, s)
     cost = naming.symbol(Ref("C", sample=s))
-    g = activation(spec.activations[l - 1], "", spec.leaky_relu_slope)
-    z_name, a_name = naming.vector("z", l, s), naming.vector("a", l, s)
-    slope_name = Partial(a_name, z_name) if g.name == "identity" else Prime(g.written(z_name))
-    steps = []
-    if l < spec.depth:
-        after = spec.layers[l + 1]
-        # Object arrays keep exact Rationals exact; floats multiply in float64 as before.
-        kind = object if trace.exact else float
-        W = np.array(_weights(trace, l + 1), dtype=kind)
-        back = W.T @ np.array(_column(trace, "delta", l + 1, after, s), dtype=kind)
-        slope = column("da/dz", l, n)
+    a_name = naming.vector("a", l, s)
+    blocks: list[Block] = []
+    if l < L:
+        after = lesson.spec.layers[l + 1]
         W_next, delta_next = naming.vector("W", l + 1), naming.vector("delta", l + 1, s)
-        shapes = (
-            shaped(delta_name, n, 1),
-            Hadamard(
-                Product(shaped(Transposed(W_next), n, after), shaped(delta_next, after, 1)),
-                shaped(slope_name, n, 1),
-            ),
+        slope = _column(lesson, "da/dz", l, s)
+        shapes = Hadamard(
+            Product(shaped(Transposed(W_next), n, after), shaped(delta_next, after, 1)),
+            shaped(_slope_name(lesson, l, s), n, 1),
         )
-        product = Product(matrix(W.T.tolist()), column("delta", l + 1, after))
-        steps.append(
-            _step(
-                style,
-                BP2,
-                shapes,
-                delta_name,
-                Hadamard(product, slope),
-                Hadamard(_vector(list(back)), slope),
-                delta,
-            )
-        )
-    elif not g.is_softmax:
+        product = Product(matrix([[lesson.value(Ref("W", l + 1, i, j)) for i in lesson.neurons(l + 1)] for j in lesson.neurons(l)]), _column(lesson, "delta", l + 1, s))
+        blocks.append(lesson.chain(shaped(delta_name, n, 1), shapes))
+        blocks.append(lesson.chain(delta_name, Hadamard(product, slope), Hadamard(_column(lesson, "dC/da", l, s), slope), delta))
+    elif lesson.g(l).is_softmax:
+        jac_name = Partial(a_name, naming.vector("z", l, s))
         gradient = Partial(cost, a_name)
-        shapes = (shaped(delta_name, n, 1), Hadamard(shaped(gradient, n, 1), shaped(slope_name, n, 1)))
-        numbers = Hadamard(column("dC/da", l, n), column("da/dz", l, n))
-        steps.append(_step(style, BP1, shapes, delta_name, numbers, delta))
-    elif spec.loss == "cross_entropy":
-        target = naming.vector("y", None, s)
-        shapes = (shaped(delta_name, n, 1), Minus(shaped(a_name, n, 1), shaped(target, n, 1)))
-        numbers = Minus(column("a", l, n), column("y", None, n))
-        steps.append(_step(style, BP1, shapes, delta_name, numbers, delta))
+        shapes = Product(shaped(Transposed(jac_name), n, n), shaped(gradient, n, 1))
+        numbers = Product(jacobian(lesson, s).T, _column(lesson, "dC/da", l, s))
+        blocks.append(lesson.chain(shaped(delta_name, n, 1), shapes))
+        blocks.append(lesson.chain(delta_name, numbers, delta))
+    else:
+        gradient = Partial(cost, a_name)
+        shapes = Hadamard(shaped(gradient, n, 1), shaped(_slope_name(lesson, l, s), n, 1))
+        blocks.append(lesson.chain(shaped(delta_name, n, 1), shapes))
+        blocks.append(lesson.chain(delta_name, Hadamard(_column(lesson, "dC/da", l, s), _column(lesson, "da/dz", l, s)), delta))
     previous = naming.vector("a", l - 1, s)
     gradient_w = Partial(cost, naming.vector("W", l))
-    grads = [[trace.values[Ref("dC/dW", l, j, k, s)] for k in range(1, m + 1)] for j in range(1, n + 1)]
-    shapes = (shaped(gradient_w, n, m), Product(shaped(delta_name, n, 1), shaped(Transposed(previous), 1, m)))
-    outer = Product(delta, matrix([_column(trace, "a", l - 1, m, s)]))
-    steps.append(_step(style, BP4, shapes, gradient_w, outer, matrix(grads)))
+    grads = matrix([[lesson.value(Ref("dC/dW", l, j, k, s)) for k in lesson.neurons(l - 1)] for j in lesson.neurons(l)])
+    outer = Product(delta, _column(lesson, "a", l - 1, s).T)
+    blocks.append(lesson.chain(shaped(gradient_w, n, m), Product(shaped(delta_name, n, 1), shaped(Transposed(previous), 1, m))))
+    blocks.append(lesson.chain(gradient_w, outer, grads))
     gradient_b = Partial(cost, naming.vector("b", l))
-    steps.append(_step(style, BP3, (shaped(gradient_b, n, 1), shaped(delta_name, n, 1)), gradient_b, delta))
-    return tuple(steps)
+    blocks.append(lesson.chain(shaped(gradient_b, n, 1), shaped(delta_name, n, 1)))
+    blocks.append(lesson.chain(gradient_b, delta))
+    return blocks

@@ -1,10 +1,11 @@
 """Outputs of a Trace. One function per format; all maths text comes from :mod:`tracer.printing`.
 
-The worked-example documents are Jinja templates (``templates/<kind>/``, their context described
-in ``templates/README.md``) filled with a :class:`tracer.documents.model.Document` printed in the right
-style. There is one Jinja environment per kind of output, each with its filters registered by
-name: ``md`` and ``tex`` escape prose, ``paint`` colours terminal text, ``sentence`` sets prose
-and maths pictures in the terminal's lines.
+A document is a :class:`tracer.documents.blocks.Document` (the worked example from
+:mod:`tracer.documents.lesson`) printed in the right style; each format is a frame template and one
+macro per block kind (``templates/<kind>/``, their context described in ``templates/README.md``).
+There is one Jinja environment per kind of output, each with its filters registered by name:
+``md`` and ``tex`` escape prose, ``paint`` colours terminal text, ``sentence`` sets prose and
+maths pictures in the terminal's lines, ``wrap`` wraps prose, ``table`` lays out a table block.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from functools import cache
 import jinja2
 
 from tracer.derive import symbol
-from tracer.documents.compose import compose
+from tracer.documents.blocks import Document, Table
 from tracer.documents.diagram import diagram
-from tracer.documents.model import Document
+from tracer.documents.lesson import lesson
 from tracer.documents.prose import markdown_escape, tex_code, tex_escape
-from tracer.documents.styles import LatexStyle, PrettyStyle, typeset
+from tracer.documents.styles import LatexStyle, PrettyStyle, display_width, typeset
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
 from tracer.templating import LATEX_SYNTAX, new_environment
 from tracer.trace import Trace
@@ -68,19 +69,43 @@ def environment(kind: str) -> jinja2.Environment:
     env.filters["code"] = tex_code
     env.filters["paint"] = _paint
     env.filters["sentence"] = _sentence
+    env.filters["wrap"] = _wrap
+    env.filters["table"] = _table
     return env
 
 
 @jinja2.pass_context
 def _sentence(context: jinja2.runtime.Context, spans: tuple, lead: str = "") -> str:
     """Return a sentence of prose and Unicode pictures wrapped to the context's ``width``, ``lead`` first."""
-    return typeset(spans, context["width"], lead)
+    return typeset(spans, context["width"], lead, indent=2 if lead else 0)
+
+
+@jinja2.pass_context
+def _wrap(context: jinja2.runtime.Context, text: str) -> str:
+    """Return prose wrapped to the context's ``width``."""
+    return typeset(((text, False, 0),), context["width"], indent=0)
+
+
+@jinja2.pass_context
+def _table(context: jinja2.runtime.Context, table: Table) -> str:
+    """Return a table block as padded columns (by display width), numbers right-aligned."""
+    rows = [table.head, *table.rows]
+    cells = [["".join(span.text for span in cell) for cell in row] for row in rows]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(table.head))]
+    lines = []
+    for number, row in enumerate(cells):
+        padded = []
+        for i, text in enumerate(row):
+            room = " " * (widths[i] - display_width(text))
+            padded.append(room + text if table.numeric[i] and number else text + room)
+        lines.append("  ".join(padded).rstrip())
+    return "\n".join(lines)
 
 
 @jinja2.pass_context
 def _paint(context: jinja2.runtime.Context, text: str, style: str) -> str:
-    """Return ``text`` in an ANSI style when the context's ``colour`` is on, else unchanged."""
-    if not context.get("colour") or not text:
+    """Return ``text`` in an ANSI style when the context's ``colour`` is on and ``style`` is one."""
+    if not context.get("colour") or not text or not style:
         return text
     return f"\033[{COLOURS[style]}m{text}\033[0m"
 
@@ -91,12 +116,12 @@ def document(
     markdown: bool = False,
     highlighted: frozenset[str] = frozenset(),
 ) -> Document:
-    """Return the LaTeX-style view model of ``trace`` (for Markdown, matrix rows end their lines).
+    """Return the worked example in the LaTeX style (for Markdown, matrix rows end their lines).
 
     Steps whose canonical ids are in ``highlighted`` are marked for the templates to box.
     """
     printer = MathPrinter(trace.naming, decimals, row_break="\\\\\n" if markdown else "\\\\")
-    return compose(trace, LatexStyle(printer), highlighted)
+    return lesson(trace, LatexStyle(printer), highlighted)
 
 
 def render_markdown(trace: Trace, decimals: int = DEFAULT_DECIMALS, svg: str | None = None) -> str:
@@ -125,7 +150,7 @@ def render_terminal(
 ) -> str:
     """Return the worked example for a terminal ``width`` columns wide, in colour if asked."""
     # Pictures are indented by up to four columns.
-    doc = compose(trace, PrettyStyle(MathPrinter(trace.naming, decimals), width - 4))
+    doc = lesson(trace, PrettyStyle(MathPrinter(trace.naming, decimals), width - 4))
     template = environment("term").get_template("term/document.txt.j2")
     return template.render(doc=doc, width=width, colour=colour)
 

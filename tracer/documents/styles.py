@@ -1,6 +1,6 @@
 """How a document prints its maths: LaTeX for Markdown and LaTeX files, Unicode for the terminal.
 
-The view model (:mod:`tracer.documents.model`) is built once per output kind with one of these styles,
+The view model (:mod:`tracer.documents.blocks`) is built once per output kind with one of these styles,
 so every string in it is already printed; templates only place them. Both styles print through
 :class:`tracer.printing.MathPrinter`; the terminal style also fits a chain ``a = b = c`` to the
 terminal's width by starting a new line at an ``=`` (``Equals`` and ``Continued`` pictures keep
@@ -16,6 +16,7 @@ from typing import Protocol
 
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
+from wcwidth import wcswidth
 
 from tracer.display import Equals
 from tracer.printing import MathPrinter, shown_number
@@ -151,6 +152,16 @@ class PrettyStyle:
         )
 
 
+def display_width(text: str) -> int:
+    """Return the columns ``text`` takes on a terminal: Hangul takes two, combining marks none.
+
+    >>> display_width("w₅"), display_width("가중치")
+    (2, 6)
+    """
+    width = wcswidth(text)
+    return len(text) if width < 0 else width
+
+
 def _trimmed(picture: str) -> str:
     """Return a picture without the spaces SymPy pads its rows with on the right."""
     return "\n".join(row.rstrip() for row in picture.split("\n"))
@@ -159,12 +170,12 @@ def _trimmed(picture: str) -> str:
 def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str:
     """Return a sentence of words and Unicode pictures on shared baselines, wrapped to ``width``.
 
-    ``spans`` are :class:`tracer.documents.model.Span`: prose, or a picture with its ``baseline`` (the
+    ``spans`` are :class:`tracer.documents.blocks.Span`: prose, or a picture with its ``baseline`` (the
     row the words sit on, e.g. a fraction's bar). ``lead`` (``"• "``) starts the first line,
     later lines are indented by ``indent``. A line breaks only after a space, so punctuation
     stays with the maths before it.
 
-    >>> from tracer.documents.model import Span
+    >>> from tracer.documents.blocks import Span
     >>> print(typeset([Span("so ", False), Span("1\\n─\\n2", True, 1), Span(" of it.", False)], 20, "• "))
            1
     • so ─ of it.

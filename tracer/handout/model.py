@@ -201,6 +201,9 @@ def draw_spec(base: NetworkSpec, chosen: dict[str, Draw | None], rng: np.random.
         randomize=None,
         ask=(),
         optimizer=optimizer,
+        # A source's printed numbers belong to its own numbers, not to a variant's.
+        published=(),
+        published_by="",
     )
 
 

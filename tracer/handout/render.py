@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 from tracer.derive import symbol
-from tracer.documents.model import Document
+from tracer.documents.blocks import Document
 from tracer.documents.pdf import compile_latex
 from tracer.documents.render import document, environment, render_svg
 from tracer.documents.styles import LatexStyle
