@@ -188,26 +188,22 @@ def _step(
     for kind, value in optimizer.shared_values(t, eta).items():
         values[Ref(kind, step=stamp)] = value
     before = state or [None] * (2 * L)
-    stepped = [
-        optimizer.step(W, g, b, t, eta) for W, g, b in zip(net.weights, grad_w, before[:L], strict=True)
-    ]
-    new_w = [w for w, _ in stepped]
+    new_w = [W.copy() for W in net.weights]  # each step below turns its copy into W′
+    new_b = [b.copy() for b in net.biases]
+    stepped = [optimizer.step(W, g, b, t, eta) for W, g, b in zip(new_w, grad_w, before[:L], strict=True)]
     if spec.update_biases:
         stepped += [
-            optimizer.step(b, g, s, t, eta) for b, g, s in zip(net.biases, grad_b, before[L:], strict=True)
+            optimizer.step(b, g, s, t, eta) for b, g, s in zip(new_b, grad_b, before[L:], strict=True)
         ]
-        new_b = [b for b, _ in stepped[L:]]
-    else:
-        new_b = list(net.biases)
     for l in range(1, L + 1):
         if batch:
             put("dC/dW", l, grad_w[l - 1], None)
             put("dC/db", l, grad_b[l - 1], None)
-        for kind, array in stepped[l - 1][1].items():
+        for kind, array in stepped[l - 1].items():
             put(kind, l, array, None)
         put("W'", l, new_w[l - 1], None)
         if spec.update_biases:
-            for kind, array in stepped[L + l - 1][1].items():
+            for kind, array in stepped[L + l - 1].items():
                 put(kind, l, array, None)
         put("b'", l, new_b[l - 1], None)
     if batch:
@@ -216,7 +212,7 @@ def _step(
         values[Ref("C'", step=stamp)] = batch_cost(spec, new_w, new_b)
     except SpecError as error:
         raise SpecError("learning_rate", f"after the update with η = {eta:g}, {error.message}") from None
-    state = [s for _, s in stepped] + ([] if spec.update_biases else [None] * L)
+    state = stepped + ([] if spec.update_biases else [None] * L)
     return Network(tuple(new_w), tuple(new_b), net.g, net.cost), state
 
 

@@ -113,9 +113,9 @@ class Optimizer:
     """Return-free strategy: one optimizer in one convention, with its hyper-parameters ``h``.
 
     ``equations(p)`` gives the formulas of one parameter's step (its state, then θ′ as kind
-    ``NEW``); ``step(theta, g, before, t, eta)`` does the same on arrays and returns θ′ and the
-    state (``before`` is None at the first step). ``per_step`` lists quantities computed once
-    per step for all parameters (``shared_equations``, ``shared_values``).
+    ``NEW``); ``step(theta, g, before, t, eta)`` does the same on arrays: it turns ``theta`` into
+    θ′ in place and returns the state (``before`` is None at the first step). ``per_step`` lists
+    quantities computed once per step for all parameters (``shared_equations``, ``shared_values``).
     """
 
     name: ClassVar[str]
@@ -133,8 +133,8 @@ class Optimizer:
         """Return the formulas of one parameter's step: its state, then θ′."""
         raise NotImplementedError
 
-    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> tuple[Array, dict]:
-        """Return θ′ and this step's state (every quantity in ``shown``) for one array of parameters."""
+    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> dict:
+        """Return this step's state (every quantity in ``shown``), ``theta`` updated to θ′ in place."""
         raise NotImplementedError
 
     def shared_equations(self, p: Place) -> Formulas:
@@ -151,8 +151,9 @@ class Descent(Optimizer):
 
     name = "gd"
 
-    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> tuple[Array, dict]:
-        return theta - eta * g, {}
+    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> dict:
+        theta -= eta * g
+        return {}
 
 
 class Momentum(Optimizer):
@@ -191,9 +192,13 @@ class Momentum(Optimizer):
         update = _add(p.theta, v) if self.book else _add(p.theta, _minus(_mul(p.eta, v)))
         return [("velocity", rule, velocity), (NEW, MOMENTUM_UPDATE, update)]  # θ′ = θ + v | θ − ηb
 
-    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> tuple[Array, dict]:
+    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> dict:
         v = self._velocity_values(g, before, eta)
-        return (theta + v if self.book else theta - eta * v), {"velocity": v}
+        if self.book:
+            theta += v
+        else:
+            theta -= eta * v
+        return {"velocity": v}
 
 
 class Nesterov(Momentum):
@@ -212,12 +217,15 @@ class Nesterov(Momentum):
             update = _add(p.theta, _minus(_mul(p.eta, _add(p.g, _mul(mu, v)))))  # θ′ = θ − η(g + μb)
         return [("velocity", rule, velocity), (NEW, NESTEROV_UPDATE, update)]
 
-    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> tuple[Array, dict]:
+    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> dict:
         mu = self.h["momentum"]
         v = self._velocity_values(g, before, eta)
         if self.book:
-            return theta + mu * mu * v - (1 + mu) * eta * g, {"velocity": v}
-        return theta - eta * (g + mu * v), {"velocity": v}
+            theta += mu * mu * v
+            theta -= (1 + mu) * eta * g
+        else:
+            theta -= eta * (g + mu * v)
+        return {"velocity": v}
 
 
 class AdaGrad(Optimizer):
@@ -238,9 +246,10 @@ class AdaGrad(Optimizer):
             (NEW, ADAGRAD_UPDATE, _add(p.theta, _minus(scaled))),
         ]  # θ′ = θ − ηg/(√h + ε)
 
-    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> tuple[Array, dict]:
+    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> dict:
         h = g * g if before is None else before["h"] + g * g
-        return theta - eta * g / (np.sqrt(h) + self.h["eps"]), {"h": h}
+        theta -= eta * g / (np.sqrt(h) + self.h["eps"])
+        return {"h": h}
 
 
 class RMSProp(Optimizer):
@@ -261,10 +270,11 @@ class RMSProp(Optimizer):
             (NEW, RMSPROP_UPDATE, _add(p.theta, _minus(scaled))),
         ]  # θ′ = θ − ηg/(√h + ε)
 
-    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> tuple[Array, dict]:
+    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> dict:
         alpha = self.h["alpha"]
         h = (1 - alpha) * g * g if before is None else alpha * before["h"] + (1 - alpha) * g * g
-        return theta - eta * g / (np.sqrt(h) + self.h["eps"]), {"h": h}
+        theta -= eta * g / (np.sqrt(h) + self.h["eps"])
+        return {"h": h}
 
 
 class Adam(Optimizer):
@@ -325,7 +335,7 @@ class Adam(Optimizer):
             return {}
         return {"eta_t": eta * math.sqrt(1 - self.h["beta2"] ** t) / (1 - self.h["beta1"] ** t)}
 
-    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> tuple[Array, dict]:
+    def step(self, theta: Array, g: Array, before: dict | None, t: int, eta: float) -> dict:
         b1, b2, eps = self.h["beta1"], self.h["beta2"], self.h["eps"]
         if before is None:
             m, v = (1 - b1) * g, (1 - b2) * g * g
@@ -337,9 +347,11 @@ class Adam(Optimizer):
             v = b2 * before["v"] + (1 - b2) * g * g
         if self.book:
             eta_t = self.shared_values(t, eta)["eta_t"]
-            return theta - eta_t * m / (np.sqrt(v) + eps), {"m": m, "v": v}
+            theta -= eta_t * m / (np.sqrt(v) + eps)
+            return {"m": m, "v": v}
         m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
-        return theta - eta * m_hat / (np.sqrt(v_hat) + eps), {"m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
+        theta -= eta * m_hat / (np.sqrt(v_hat) + eps)
+        return {"m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
 
 
 STRATEGIES: dict[str, type[Optimizer]] = {

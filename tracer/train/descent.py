@@ -170,7 +170,7 @@ def descend(
             _, grad_w, grad_b = _gradient(network, x[batches[k]], y[batches[k]], masks)
         if strategy is not None:
             for i, (theta, g) in enumerate(zip(trained, grad_w + grad_b, strict=False)):
-                theta[...], state[i] = strategy.step(theta, g, state[i], k + 1, rate)
+                state[i] = strategy.step(theta, g, state[i], k + 1, rate)  # θ′ in place
         else:
             for W, g in zip(network.weights, grad_w, strict=True):
                 W -= rate * g  # update: w′ = w − η ∂C/∂w
