@@ -124,7 +124,9 @@ def trace(spec: NetworkSpec, steps: int = 1) -> Trace:
     first moment of an Adam step 2 is ``m[2][1][1]@2``.
     """
     values = evaluate(spec, steps)
-    quantities = tuple(Quantity(eq, values[eq.ref]) for eq in derive(spec.shape, steps))
+    # derive(shape) as every one-step caller writes it: one cache entry per shape
+    equations = derive(spec.shape) if steps == 1 else derive(spec.shape, steps)
+    quantities = tuple(Quantity(eq, values[eq.ref]) for eq in equations)
     return Trace(spec, quantities, steps)
 
 
