@@ -35,6 +35,7 @@ from fractions import Fraction
 from typing import Any
 
 from tracer.errors import SpecError, nearest
+from tracer.i18n import _
 from tracer.ids import ARITY, STATE_KINDS, Ref
 from tracer.losses import loss as find_loss
 
@@ -170,7 +171,10 @@ def parse_randomize(
 def _hyper_rules(value: Any, field: str, hyper: Callable[[str, Any, str], float] | None) -> tuple:
     """Return (key, Draw) per hyper-parameter of ``randomize.optimizer``, each bound a valid value."""
     if not isinstance(value, dict) or not value:
-        raise SpecError(field, "must be a table of hyper-parameters, e.g. {beta1 = {choices = [0.8, 0.9]}}")
+        example = "{beta1 = {choices = [0.8, 0.9]}}"
+        raise SpecError(
+            field, _("must be a table of hyper-parameters, e.g. {example}").format(example=example)
+        )
     rules = []
     for key, rule in value.items():
         draw = _draw(rule, f"{field}.{key}", positive=False)
@@ -283,7 +287,8 @@ def parse_pattern(text: str, field: str) -> Pattern:
         raise SpecError(field, f'"{text}": no quantity is called "{kind}"; {nearest(kind, known)}')
     if kind in STATE_KINDS:
         if len(indices) not in (2, 3):
-            raise SpecError(field, f"\"{text}\": {kind} takes 3 indices (a weight's) or 2 (a bias's)")
+            message = _("\"{text}\": {kind} takes 3 indices (a weight's) or 2 (a bias's)")
+            raise SpecError(field, message.format(text=text, kind=kind))
     elif ARITY[kind] != len(indices):
         raise SpecError(field, f'"{text}": {match["kind"]} takes {ARITY[kind]} indices, got {len(indices)}')
     sample = match["sample"]
