@@ -8,8 +8,9 @@ momentum, 0.05 for adam), each as a fresh process the way a user runs it:
 * bare: ``python bench/bench_optimizers.py --bare OPT N R``, a hand-written NumPy loop of the
   same optimizer on the same network, recording the cost of each step and nothing else.
 
-Start-up is subtracted by running each with 1 step as well: per step = (time(N) − time(1)) / (N − 1).
-CPU time of the child process (user + system), median of ``--repeat`` alternating runs.
+Start-up is subtracted by running each with 1 step as well: per step = (time(N) − time(1)) / (N − 1),
+each time the least of ``--repeat`` runs (alternating tracer and bare), in CPU time of the child
+process (user + system): on a machine other jobs share, the least is the steadiest figure.
 Target: tracer within 1.5× the bare loop per step, for each optimizer.
 
     python bench/bench_optimizers.py [--steps 10000] [--repeat 5]
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import math
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -98,17 +98,18 @@ def main() -> None:
         return
     start = time.perf_counter()
     print(
-        f"xor, {args.steps} full-batch steps, CPU time per step (start-up subtracted), median of", args.repeat
+        f"xor, {args.steps} full-batch steps, CPU time per step (start-up subtracted), least of", args.repeat
     )
     print(f"  {'optimizer':<10} {'tracer':>10} {'bare loop':>10}  ratio (target ≤ 1.5×)")
     for name in RATES:
         long, short = commands(name, args.steps), commands(name, 1)
-        per_step: dict[str, list[float]] = {"tracer": [], "bare": []}
+        full: dict[str, list[float]] = {"tracer": [], "bare": []}
+        startup: dict[str, list[float]] = {"tracer": [], "bare": []}
         for _ in range(args.repeat):
             for who in ("tracer", "bare"):
-                full, startup = cpu_of(long[who]), cpu_of(short[who])
-                per_step[who].append((full - startup) / (args.steps - 1))
-        ours, theirs = statistics.median(per_step["tracer"]), statistics.median(per_step["bare"])
+                full[who].append(cpu_of(long[who]))
+                startup[who].append(cpu_of(short[who]))
+        ours, theirs = ((min(full[w]) - min(startup[w])) / (args.steps - 1) for w in ("tracer", "bare"))
         ratio = ours / theirs if theirs > 0 else math.inf
         print(f"  {name:<10} {1e6 * ours:8.1f}µs {1e6 * theirs:8.1f}µs  {ratio:.2f}×")
     print(f"  ({time.perf_counter() - start:.0f} s in all)")
