@@ -161,7 +161,8 @@ def descend(
     for k in range(steps + 1):
         a, grad_w, grad_b = _gradient(network, x, y, masks)
         losses[k] = _cost(network, y, a)
-        norms[k] = math.sqrt(sum([float(np.vdot(g, g)) for g in grad_w + grad_b]))
+        grads = grad_w + grad_b
+        norms[k] = math.sqrt(sum(map(np.vdot, grads, grads)))
         watched[k] = [array[index] for array, index in places]
         if not (math.isfinite(losses[k]) and math.isfinite(norms[k])) or k == steps:
             done = k
@@ -169,7 +170,9 @@ def descend(
         if batches is not None:
             _, grad_w, grad_b = _gradient(network, x[batches[k]], y[batches[k]], masks)
         if strategy is not None:
-            for i, (theta, g) in enumerate(zip(trained, grad_w + grad_b, strict=False)):
+            if batches is not None:
+                grads = grad_w + grad_b
+            for i, (theta, g) in enumerate(zip(trained, grads, strict=False)):
                 state[i] = strategy.step(theta, g, state[i], k + 1, rate)  # θ′ in place
         else:
             for W, g in zip(network.weights, grad_w, strict=True):
