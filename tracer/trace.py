@@ -124,6 +124,8 @@ def trace(spec: NetworkSpec, steps: int = 1) -> Trace:
     first moment of an Adam step 2 is ``m[2][1][1]@2``.
     """
     values = evaluate(spec, steps)
+    if steps == 1:  # a published number must name a quantity of this network (of its one step)
+        spec.published_differences(values)
     # derive(shape) as every one-step caller writes it: one cache entry per shape
     equations = derive(spec.shape) if steps == 1 else derive(spec.shape, steps)
     quantities = tuple(Quantity(eq, values[eq.ref]) for eq in equations)
