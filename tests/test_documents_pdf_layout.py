@@ -37,7 +37,9 @@ NETWORKS = {
 def words_outside(pdf: bytes, tmp_path) -> list[tuple[str, float]]:
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     width = float(re.search(r'<page width="([\d.]+)"', text).group(1))
     # Half a point of slack: glyph boxes round outwards.
     return [

@@ -21,6 +21,7 @@ from tracer.handout.model import Request, make_handout
 from tracer.handout.pdf import typeset
 from tracer.handout.render import combined_sources, handout_files, view
 from tracer.i18n import _
+from tracer.optimizers import parse_optimizer
 from tracer.output import Outputs
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.spec import load_spec, preset_names
@@ -51,12 +52,18 @@ def preset_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     return {file: data for name in preset_names() for file, data in report_files(name, pdf=pdf).items()}
 
 
-# Training reports: name, preset, steps, learning rates. ``train-xor`` compares four rates on
-# ``xor``; ``descent-basins`` is the foggy mountain of ``basins``, a local minimum and the rate
-# that jumps out of it.
+# Training reports: name, preset, steps, learning rates, optimizers (() for the spec's).
+# ``train-xor`` compares four rates on ``xor``; ``descent-basins`` is the foggy mountain of
+# ``basins``, a local minimum and the rate that jumps out of it; ``optimizers-xor`` and
+# ``optimizers-basins`` compare plain descent, momentum and Adam at one rate: on ``xor`` plain
+# descent crawls where both others converge, on ``basins`` plain descent and momentum stop in
+# the local minimum and Adam reaches the lowest valley.
+COMPARED = ("gd", "momentum", "adam")
 TRAININGS = (
-    ("train-xor", "xor", 5000, (0.5, 2.0, 20.0, 500.0)),
-    ("descent-basins", "basins", 100, (1.0, 10.0, 30.0)),
+    ("train-xor", "xor", 5000, (0.5, 2.0, 20.0, 500.0), ()),
+    ("descent-basins", "basins", 100, (1.0, 10.0, 30.0), ()),
+    ("optimizers-xor", "xor", 2000, (0.5,), COMPARED),
+    ("optimizers-basins", "basins", 100, (1.0,), COMPARED),
 )
 
 
@@ -67,8 +74,9 @@ def training_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     """
     kinds = ("md", "tex", "pdf") if pdf else ("md", "tex")
     files: dict[str, str | bytes] = {}
-    for name, preset, steps, rates in TRAININGS:
-        training = train(load_spec(preset), steps, rates, source=preset)
+    for name, preset, steps, rates, compared in TRAININGS:
+        optimizers = [parse_optimizer(o) for o in compared] or None
+        training = train(load_spec(preset), steps, rates, source=preset, optimizers=optimizers)
         files.update(training_files(training, name, kinds, worked=preset))
     return files
 

@@ -195,6 +195,12 @@ def draw_spec(base: NetworkSpec, chosen: dict[str, Draw | None], rng: np.random.
         Sample(tuple(draw("x", v) for v in s.x), tuple(draw("y", v) for v in s.y)) for s in base.samples
     )
     rate = draw("learning_rate", base.learning_rate)
+    # the optimizer's hyper-parameters last, so that a spec without them draws as before
+    table = () if base.randomize is None else base.randomize.optimizer
+    hyper = dict(base.optimizer.hyper)
+    for key, rule in table:
+        hyper[key] = float(rule.value(int(rng.integers(rule.count()))))
+    optimizer = dataclasses.replace(base.optimizer, hyper=tuple(hyper.items()))
     return dataclasses.replace(
         base,
         weights=weights,
@@ -203,6 +209,7 @@ def draw_spec(base: NetworkSpec, chosen: dict[str, Draw | None], rng: np.random.
         learning_rate=rate,
         randomize=None,
         ask=(),
+        optimizer=optimizer,
         # A source's printed numbers belong to its own numbers, not to a variant's.
         published=(),
         published_by="",
