@@ -16,7 +16,6 @@ from typing import Any
 
 import jinja2
 
-import tracer
 from tracer import i18n
 
 # LaTeX templates use these delimiters, so that TeX's braces need no escaping.
@@ -35,7 +34,7 @@ def template_folder() -> Traversable:
     try:
         return resources.files("tracer.templates")
     except ModuleNotFoundError:
-        return Path(tracer.__file__).parent.parent / "templates"
+        return Path(__file__).parent.parent / "templates"
 
 
 def template_source(name: str) -> str | None:
