@@ -17,6 +17,7 @@ from tracer.handout.model import Handout, Variant
 from tracer.handout.pdf import typeset
 from tracer.handout.view import HandoutView, view
 from tracer.handout.words import sayer
+from tracer.i18n import _
 from tracer.spec_toml import spec_toml, toml_number, toml_string
 
 

@@ -20,6 +20,7 @@ from tracer.documents.styles import LatexStyle
 from tracer.handout import LMS_FILES
 from tracer.handout.model import Handout, Variant
 from tracer.handout.rules import SATURATION
+from tracer.i18n import N_, _
 from tracer.printing import MathPrinter, format_number
 from tracer.spec_toml import toml_string
 
@@ -123,7 +124,9 @@ def file_names(handout: Handout, k: int, format: str) -> VariantFiles:
 
 def _phrase(words: list[str]) -> str:
     """Return words as a list in prose: ``weights, biases and inputs``."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    if len(words) == 1:
+        return words[0]
+    return _("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
 
 
 def _sheet(handout: Handout, variant: Variant, format: str, style: LatexStyle) -> Sheet:
@@ -179,11 +182,12 @@ def view(handout: Handout, format: str | None = None) -> HandoutView:
     first = handout.variants[0].trace
     style = LatexStyle(MathPrinter(first.naming, request.decimals))
     sheets = tuple(_sheet(handout, v, format, style) for v in handout.variants)
-    kinds = {"weights": "weights", "biases": "biases", "x": "inputs", "y": "targets", "learning_rate": "η"}
-    varied = [kinds[k] for k, rule in handout.rules.items() if rule is not None]
-    kept = [kinds[k] for k, rule in handout.rules.items() if rule is None]
+    kinds = {"weights": N_("weights"), "biases": N_("biases"), "x": N_("inputs"), "y": N_("targets")}
+    kinds["learning_rate"] = "η"
+    varied = [_(kinds[k]) for k, rule in handout.rules.items() if rule is not None]
+    kept = [_(kinds[k]) for k, rule in handout.rules.items() if rule is None]
     return HandoutView(
-        title=handout.spec.title,
+        title=_(handout.spec.title),
         source=request.source,
         seed=request.seed,
         count=request.count,
@@ -194,8 +198,8 @@ def view(handout: Handout, format: str | None = None) -> HandoutView:
         kept=_phrase(kept) if kept else None,
         saturation=format_number(SATURATION),
         hand_in=request.hand_in,
-        rejected=f"{handout.rejected} {'draw was' if handout.rejected == 1 else 'draws were'}",
-        rejections=tuple(Rejections(rule, n) for rule, n in handout.rejected_by_rule().items()),
+        rejected=handout.rejected,
+        rejections=tuple(Rejections(_(rule), n) for rule, n in handout.rejected_by_rule().items()),
         command=request.command(),
         format=format,
         sheets=sheets,
