@@ -80,15 +80,18 @@ def parameter(network: Network, ref: Ref) -> tuple[Array, tuple[int, ...]]:
 
 def check_parameter(spec: NetworkSpec, ref: Ref | None, text: str, field: str) -> Ref:
     """Return ``ref`` if it names a weight or bias of the spec's network; else a UsageError."""
-    example = "e.g. W[1][1][1] or b[1][1]"
+    example = _("e.g. {example}").format(example="W[1][1][1], b[1][1]")
     if ref is None or ref.kind not in ("W", "b") or ref.sample is not None:
-        raise UsageError(field, f'"{text}" is not a weight or bias id; {example}')
+        raise UsageError(
+            field, _('"{text}" is not a weight or bias id; {example}').format(text=text, example=example)
+        )
     layers = spec.layers
     inside = 1 <= ref.l < len(layers) and 1 <= ref.j <= layers[ref.l]
     if ref.kind == "W":
         inside = inside and 1 <= ref.k <= layers[ref.l - 1]
     if not inside:
-        raise UsageError(field, f"{text} is not in this {'-'.join(map(str, layers))} network; {example}")
+        message = _("{text} is not in this {layers} network; {example}")
+        raise UsageError(field, message.format(text=text, layers="-".join(map(str, layers)), example=example))
     return ref
 
 

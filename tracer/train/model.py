@@ -258,14 +258,16 @@ def train(
     done. ``train(load_spec("xor"), 5000).runs[0].all_correct`` is True.
     """
     if steps < 1:
-        raise UsageError("--steps", f"must be a whole number ≥ 1, got {steps}")
+        raise UsageError("--steps", _("must be a whole number ≥ 1, got {value}").format(value=steps))
     rates = tuple(rates) if rates else (spec.learning_rate,)
     for rate in rates:
         if not (math.isfinite(rate) and rate > 0):
-            raise UsageError("--learning-rates", f"each rate must be a number greater than 0, got {rate:g}")
+            message = _("each rate must be a number greater than 0, got {value}")
+            raise UsageError("--learning-rates", message.format(value=f"{rate:g}"))
     n = len(spec.samples)
     if batch is not None and batch < 1:
-        raise UsageError("--batch", f'give "full" or a whole number of samples from 1 to {n}, got {batch}')
+        message = _('give "full" or a whole number of samples from 1 to {count}, got {value}')
+        raise UsageError("--batch", message.format(count=n, value=batch))
     batch = None if batch is None or batch >= n else batch
     watch = tuple(watch) if watch else default_watch(spec)
     batches = None if batch is None else batch_order(n, batch, steps, seed)

@@ -23,7 +23,6 @@ from tracer.derive import symbol
 from tracer.display import Product, Total
 from tracer.documents.pdf import compile_latex
 from tracer.documents.prose import tex_code, tex_escape
-from tracer.documents.styles import display_width
 from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.notation import Partial, notation
