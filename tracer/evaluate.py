@@ -73,7 +73,10 @@ class Network:
             if np.isfinite(a[j - 1]) and abs(y[j - 1]) > abs(a[j - 1]):  # the target overflows the cost
                 message = _("the target y[{j}] = {y} makes the cost overflow float64; use a smaller target")
                 raise SpecError(field, message.format(j=j, y=format_number(float(y[j - 1]), 6)))
-            raise SpecError(field, f"{output}: the numbers overflow; use smaller weights or inputs")
+            message = _(
+                "output {output} is {value} in float64: the numbers overflow; use smaller weights or inputs"
+            )
+            raise SpecError(field, message.format(output=output, value=value))
         return terms
 
     def output_delta(self, y: Array, a: Array, slope_c: Array, slope_a: Array | None) -> Array:

@@ -154,7 +154,9 @@ def parse_randomize(
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise SpecError("randomize", f"must be a table of {', '.join(KINDS)}, e.g. [randomize]")
+        raise SpecError(
+            "randomize", _("must be a table of {kinds}, e.g. [randomize]").format(kinds=", ".join(KINDS))
+        )
     rules: dict[str, Any] = {}
     for kind, rule in value.items():
         field = f"randomize.{kind}"
@@ -162,7 +164,7 @@ def parse_randomize(
             rules[kind] = _hyper_rules(rule, field, hyper)
             continue
         if kind not in KINDS:
-            raise SpecError(field, f"unknown key; {nearest(kind, (*KINDS, 'optimizer'))}")
+            raise SpecError(field, _("unknown key; {hint}").format(hint=nearest(kind, (*KINDS, "optimizer"))))
         rules[kind] = rule if isinstance(rule, bool) else _draw(rule, field, positive=kind == "learning_rate")
     _check_targets(rules.get("y"), loss_name, output)
     return Randomize(**rules)
@@ -187,35 +189,45 @@ def _hyper_rules(value: Any, field: str, hyper: Callable[[str, Any, str], float]
 
 def _draw(value: Any, field: str, positive: bool) -> Draw:
     """Return one checked rule: ``{low, high, decimals}``, ``{low, high, step}`` or ``{choices}``."""
-    how = "give {low = …, high = …, decimals = …} or {low, high, step} or {choices = [...]}, or false"
+    how = "{low = …, high = …, decimals = …}, {low, high, step}, {choices = [...]}, false"
     if not isinstance(value, dict):
-        raise SpecError(field, f"must be a table: {how}")
+        raise SpecError(field, _("must be a table: give one of {forms}").format(forms=how))
     for key in value:
         if key not in _RULE_KEYS:
-            raise SpecError(f"{field}.{key}", f"unknown key; {nearest(key, _RULE_KEYS)}")
+            raise SpecError(f"{field}.{key}", _("unknown key; {hint}").format(hint=nearest(key, _RULE_KEYS)))
     if "choices" in value:
         if set(value) != {"choices"}:
-            raise SpecError(field, "give choices alone, or low and high; not both")
+            raise SpecError(field, _("give choices alone, or low and high; not both"))
         choices = value["choices"]
         if not isinstance(choices, list) or not choices:
-            raise SpecError(f"{field}.choices", "must be a non-empty list of numbers")
+            raise SpecError(f"{field}.choices", _("must be a non-empty list of numbers"))
         numbers = tuple(_fraction(c, f"{field}.choices[{i}]") for i, c in enumerate(choices, start=1))
         if positive and min(numbers) <= 0:
-            raise SpecError(f"{field}.choices", f"must all be greater than 0, got {float(min(numbers)):g}")
+            raise SpecError(
+                f"{field}.choices",
+                _("must all be greater than 0, got {value}").format(value=f"{float(min(numbers)):g}"),
+            )
         return Draw(choices=numbers)
     if "low" not in value or "high" not in value:
         raise SpecError(field, how)
     low, high = _fraction(value["low"], f"{field}.low"), _fraction(value["high"], f"{field}.high")
     if low > high:
-        raise SpecError(field, f"low must not be above high, got [{float(low):g}, {float(high):g}]")
+        raise SpecError(
+            field,
+            _("low must not be above high, got {value}").format(value=f"[{float(low):g}, {float(high):g}]"),
+        )
     if positive and low <= 0:
-        raise SpecError(f"{field}.low", f"must be greater than 0, got {float(low):g}")
+        raise SpecError(
+            f"{field}.low", _("must be greater than 0, got {value}").format(value=f"{float(low):g}")
+        )
     if "step" in value and "decimals" in value:
-        raise SpecError(field, "give decimals or step, not both")
+        raise SpecError(field, _("give decimals or step, not both"))
     if "step" in value:
         step = _fraction(value["step"], f"{field}.step")
         if step <= 0:
-            raise SpecError(f"{field}.step", f"must be greater than 0, got {float(step):g}")
+            raise SpecError(
+                f"{field}.step", _("must be greater than 0, got {value}").format(value=f"{float(step):g}")
+            )
     else:
         decimals = value.get("decimals", 1)
         if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= MAX_DECIMALS:
@@ -225,20 +237,25 @@ def _draw(value: Any, field: str, positive: bool) -> Draw:
         step = Fraction(1, 10**decimals)
     zero = value.get("zero", True)
     if not isinstance(zero, bool):
-        raise SpecError(f"{field}.zero", f"must be true or false, got {zero!r}")
+        raise SpecError(f"{field}.zero", _("must be true or false, got {value}").format(value=repr(zero)))
     rule = Draw(low, high, step, zero=zero)
     if not rule.count():
-        what = "no multiple" if zero else "no multiple other than 0"
-        raise SpecError(field, f"{what} of {float(step):g} lies in [{float(low):g}, {float(high):g}]")
+        if zero:
+            message = _("no multiple of {step} lies in {range}")
+        else:
+            message = _("no multiple of {step} other than 0 lies in {range}")
+        raise SpecError(
+            field, message.format(step=f"{float(step):g}", range=f"[{float(low):g}, {float(high):g}]")
+        )
     return rule
 
 
 def _fraction(value: Any, field: str) -> Fraction:
     """Return a TOML number as the exact decimal it was written as (0.1 is 1/10, not the float)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SpecError(field, f"must be a number, got {value!r}")
+        raise SpecError(field, _("must be a number, got {value}").format(value=repr(value)))
     if isinstance(value, float) and not math.isfinite(value):
-        raise SpecError(field, f"must be a finite number, got {value!r}")
+        raise SpecError(field, _("must be a finite number, got {value}").format(value=repr(value)))
     return Fraction(value) if isinstance(value, int) else Fraction(repr(value))
 
 
@@ -252,7 +269,7 @@ def _check_targets(rule: Draw | bool | None, loss_name: str, output: str) -> Non
         )
     low, high = rule.bounds()
     if low < 0 or high > 1:
-        raise SpecError("randomize.y", f"{loss_name} needs targets in [0, 1]")
+        raise SpecError("randomize.y", _("{loss} needs targets in [0, 1]").format(loss=loss_name))
 
 
 def parse_ask(value: Any, field: str = "ask") -> tuple[str, ...]:
@@ -263,11 +280,16 @@ def parse_ask(value: Any, field: str = "ask") -> tuple[str, ...]:
     if isinstance(value, str):
         value = [p.strip() for p in value.split(",") if p.strip()]
     if not isinstance(value, list) or not value:
-        raise SpecError(field, 'give a list of quantity ids, * for any index, e.g. ["a[2][*]", "C"]')
+        raise SpecError(
+            field,
+            _("give a list of quantity ids, * for any index, e.g. {example}").format(
+                example='["a[2][*]", "C"]'
+            ),
+        )
     for i, text in enumerate(value, start=1):
         where = f"{field}[{i}]" if field == "ask" else field
         if not isinstance(text, str):
-            raise SpecError(where, f"must be a quantity id in quotes, got {text!r}")
+            raise SpecError(where, _("must be a quantity id in quotes, got {value}").format(value=repr(text)))
         parse_pattern(text, where)
     return tuple(value)
 
@@ -275,21 +297,34 @@ def parse_ask(value: Any, field: str = "ask") -> tuple[str, ...]:
 def parse_pattern(text: str, field: str) -> Pattern:
     """Return the pattern a text names; SpecError if it is not a canonical id with ``*`` allowed."""
     match = _PATTERN.match(text.replace(" ", ""))
-    example = 'a canonical id as `tracer ids SPEC` lists it, * for any index, e.g. "dC/dW[2][*][*]"'
     if not match:
-        raise SpecError(field, f'"{text}" is not a quantity id; write {example}')
+        message = _(
+            '"{text}" is not a quantity id; write a canonical id as {command} lists it, * for any index, '
+            "e.g. {example}"
+        )
+        raise SpecError(
+            field, message.format(text=text, command="`tracer ids SPEC`", example='"dC/dW[2][*][*]"')
+        )
     kind = match["kind"]
     indices = tuple(None if i == "*" else int(i) for i in re.findall(r"\d+|\*", match["indices"] or ""))
     if kind == "C" and len(indices) == 1:
         kind = "C_term"
     if kind not in ARITY and kind not in STATE_KINDS:
         known = [k for k in (*ARITY, *STATE_KINDS) if k != "C_term"]
-        raise SpecError(field, f'"{text}": no quantity is called "{kind}"; {nearest(kind, known)}')
+        raise SpecError(
+            field,
+            _('"{text}": no quantity is called "{kind}"; {hint}').format(
+                text=text, kind=kind, hint=nearest(kind, known)
+            ),
+        )
     if kind in STATE_KINDS:
         if len(indices) not in (2, 3):
             message = _("\"{text}\": {kind} takes 3 indices (a weight's) or 2 (a bias's)")
             raise SpecError(field, message.format(text=text, kind=kind))
     elif ARITY[kind] != len(indices):
-        raise SpecError(field, f'"{text}": {match["kind"]} takes {ARITY[kind]} indices, got {len(indices)}')
+        message = _('"{text}": {kind} takes {arity} indices, got {count}')
+        raise SpecError(
+            field, message.format(text=text, kind=match["kind"], arity=ARITY[kind], count=len(indices))
+        )
     sample = match["sample"]
     return Pattern(text, kind, indices, None if sample in (None, "*") else int(sample))

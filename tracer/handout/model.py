@@ -274,12 +274,20 @@ def resolve_ask(patterns: tuple[str, ...], shape_spec: NetworkSpec, field: str =
     for pattern in compiled:
         if not any(pattern.matches(ref) for ref in computed):
             if any(pattern.matches(ref) for ref in given):
-                raise SpecError(field, f'"{pattern.text}" names only given numbers; ask for computed ones')
+                raise SpecError(
+                    field,
+                    _('"{text}" names only given numbers; ask for computed ones').format(text=pattern.text),
+                )
             ids = [str(ref) for ref in computed]
             near = difflib.get_close_matches(pattern.text.replace("*", "1"), ids, n=1, cutoff=0.0)
-            hint = f'did you mean "{near[0]}"? ' if near else ""
-            hint += "(`tracer ids SPEC` lists them)"
-            raise SpecError(field, f'"{pattern.text}" matches no quantity of this network; {hint}')
+            listed = _("{command} lists the names").format(command="`tracer ids SPEC`")
+            hint = _('did you mean "{name}"?').format(name=near[0]) + f" ({listed})" if near else listed
+            raise SpecError(
+                field,
+                _('"{text}" matches no quantity of this network; {hint}').format(
+                    text=pattern.text, hint=hint
+                ),
+            )
     return tuple(ref for ref in computed if any(p.matches(ref) for p in compiled))
 
 
@@ -308,11 +316,11 @@ def make_handout(
     if request.exact:
         check_exact(spec)
     if request.seed < 0:
-        raise UsageError("--seed", f"must be a whole number ≥ 0, got {request.seed}")
+        raise UsageError("--seed", _("must be a whole number ≥ 0, got {value}").format(value=request.seed))
     last = request.only if request.only is not None else request.count
     if last < 1:
         field = "--variant" if request.only is not None else "--variants"
-        raise UsageError(field, f"must be at least 1, got {last}")
+        raise UsageError(field, _("must be at least 1, got {value}").format(value=last))
     if request.ask is not None:
         patterns, field = parse_ask(request.ask, "--ask"), "--ask"
     else:

@@ -23,6 +23,7 @@ from pypdf import PdfReader, PdfWriter
 
 from tracer.documents.pdf import compile_with_log
 from tracer.errors import SpecError
+from tracer.i18n import _
 
 MARK = re.compile(r"^tracer-sheet (\d+) starts on page (\d+)$", re.MULTILINE)
 
@@ -50,7 +51,7 @@ def sheet_pages(log: str, pages: int) -> dict[int, range]:
     """
     marks = [(int(k), int(page) - 1) for k, page in MARK.findall(log)]
     if not marks:
-        raise SpecError("--format pdf", "TeX's log names no sheet; is templates/handout/ out of date?")
+        raise SpecError("--format pdf", _("TeX's log names no sheet; is templates/handout/ out of date?"))
     ends = [start for _, start in marks[1:]] + [pages]
     return {k: range(start, end) for (k, start), end in zip(marks, ends, strict=True)}
 
