@@ -243,7 +243,7 @@ def _draw(value: Any, field: str, positive: bool) -> Draw:
         if zero:
             message = _("no multiple of {step} lies in {range}")
         else:
-            message = _("no multiple of {step} other than 0 lies in {range}")
+            message = _("no multiple other than 0 of {step} lies in {range}")
         raise SpecError(
             field, message.format(step=f"{float(step):g}", range=f"[{float(low):g}, {float(high):g}]")
         )

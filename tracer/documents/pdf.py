@@ -22,7 +22,7 @@ from tracer.i18n import N_, _
 INSTALL = N_(
     "no TeX engine on PATH (pdflatex or latexmk); install one: "
     "apt-get install texlive-latex-base texlive-latex-recommended texlive-pictures lmodern "
-    "texlive-lang-korean"
+    "(Debian/Ubuntu; texlive-lang-korean too for Korean), MacTeX (macOS) or MiKTeX (Windows)"
 )
 JOB = "document"
 MAX_NEURONS, MAX_LAYERS = 160, 80  # the largest diagrams TeX lays out (tests/test_hardening.py)
