@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tracer import load_spec, trace
-from tracer.errors import SpecError
+from tracer.errors import UsageError
 from tracer.ids import Ref
 from tracer.spec import NetworkSpec, Sample
 from tracer.train.descent import batch_order, costs_at, descend
@@ -183,9 +183,9 @@ def test_default_watch_and_bad_watch():
     assert default_watch(load_spec("xor")) == (Ref("W", 2, 1, 1), Ref("W", 2, 1, 2))
     assert default_watch(load_spec("basins")) == (W111,)
     assert default_watch(load_spec("neuron")) == (W111, Ref("b", 1, 1))
-    with pytest.raises(SpecError, match="--steps"):
+    with pytest.raises(UsageError, match="--steps"):
         train(load_spec("xor"), 0)
-    with pytest.raises(SpecError, match="--learning-rates"):
+    with pytest.raises(UsageError, match="--learning-rates"):
         train(load_spec("xor"), 5, [-1.0])
 
 

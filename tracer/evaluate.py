@@ -14,9 +14,11 @@ import numpy as np
 
 from tracer.activations import Activation
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.losses import Loss
 from tracer.optimizers import HYPER_ID
+from tracer.printing import format_number
 from tracer.spec import NetworkSpec
 
 Array = np.ndarray
@@ -65,6 +67,9 @@ class Network:
                     field,
                     f"{output}, so the {self.cost.name} loss would need ln(0); use smaller weights or inputs",
                 )
+            if np.isfinite(a[j - 1]) and abs(y[j - 1]) > abs(a[j - 1]):  # the target overflows the cost
+                message = _("the target y[{j}] = {y} makes the cost overflow float64; use a smaller target")
+                raise SpecError(field, message.format(j=j, y=format_number(float(y[j - 1]), 6)))
             raise SpecError(field, f"{output}: the numbers overflow; use smaller weights or inputs")
         return terms
 
@@ -209,8 +214,12 @@ def _step(
         values[Ref("C", step=stamp)] = float(np.mean(costs))
     try:
         values[Ref("C'", step=stamp)] = batch_cost(spec, new_w, new_b)
-    except SpecError as error:
-        raise SpecError("learning_rate", f"after the update with η = {eta:g}, {error.message}") from None
+    except SpecError:
+        message = _(
+            "after the update with η = {eta}, the cost cannot be computed in float64 (it overflows "
+            "or needs ln(0)); use a smaller learning rate"
+        )
+        raise SpecError("learning_rate", message.format(eta=format_number(eta, 6))) from None
     state = stepped + ([] if spec.update_biases else [None] * L)
     return Network(tuple(new_w), tuple(new_b), net.g, net.cost), state
 

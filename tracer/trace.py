@@ -14,11 +14,16 @@ from functools import cached_property
 import sympy as sp
 
 from tracer.derive import GIVEN, Equation, derive, recompute
+from tracer.errors import SpecError
 from tracer.evaluate import evaluate
+from tracer.i18n import _
 from tracer.ids import Ref, parse
 from tracer.notation import Naming, notation
 from tracer.printing import with_numbers
 from tracer.spec import NetworkSpec
+
+# A worked example writes every sample out; beyond this many nobody reads it (and SymPy takes minutes).
+WORKED_SAMPLES = 100
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,9 @@ def trace(spec: NetworkSpec, steps: int = 1) -> Trace:
     ``trace(load_spec("mazur"))["a[1][1]"].value`` is 0.5932699921…; in ``trace(spec, 3)`` the
     first moment of an Adam step 2 is ``m[2][1][1]@2``.
     """
+    if len(spec.samples) > WORKED_SAMPLES:
+        message = _("{count} samples; a worked example shows at most {limit} (tracer train takes more)")
+        raise SpecError("samples", message.format(count=len(spec.samples), limit=WORKED_SAMPLES))
     values = evaluate(spec, steps)
     if steps == 1:  # a published number must name a quantity of this network (of its one step)
         spec.published_differences(values)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tracer.errors import SpecError
+from tracer.errors import UsageError
 from tracer.evaluate import Network
 from tracer.ids import Ref
 from tracer.optimizers import OptimizerSpec
@@ -78,16 +78,16 @@ def parameter(network: Network, ref: Ref) -> tuple[Array, tuple[int, ...]]:
 
 
 def check_parameter(spec: NetworkSpec, ref: Ref | None, text: str, field: str) -> Ref:
-    """Return ``ref`` if it names a weight or bias of the spec's network; else a SpecError."""
+    """Return ``ref`` if it names a weight or bias of the spec's network; else a UsageError."""
     example = "e.g. W[1][1][1] or b[1][1]"
     if ref is None or ref.kind not in ("W", "b") or ref.sample is not None:
-        raise SpecError(field, f'"{text}" is not a weight or bias id; {example}')
+        raise UsageError(field, f'"{text}" is not a weight or bias id; {example}')
     layers = spec.layers
     inside = 1 <= ref.l < len(layers) and 1 <= ref.j <= layers[ref.l]
     if ref.kind == "W":
         inside = inside and 1 <= ref.k <= layers[ref.l - 1]
     if not inside:
-        raise SpecError(field, f"{text} is not in this {'-'.join(map(str, layers))} network; {example}")
+        raise UsageError(field, f"{text} is not in this {'-'.join(map(str, layers))} network; {example}")
     return ref
 
 

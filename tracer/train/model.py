@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from tracer.errors import SpecError
+from tracer.errors import UsageError
 from tracer.evaluate import Network
 from tracer.ids import Ref
 from tracer.optimizers import OptimizerSpec
@@ -257,14 +257,14 @@ def train(
     done. ``train(load_spec("xor"), 5000).runs[0].all_correct`` is True.
     """
     if steps < 1:
-        raise SpecError("--steps", f"must be a whole number ≥ 1, got {steps}")
+        raise UsageError("--steps", f"must be a whole number ≥ 1, got {steps}")
     rates = tuple(rates) if rates else (spec.learning_rate,)
     for rate in rates:
         if not (math.isfinite(rate) and rate > 0):
-            raise SpecError("--learning-rates", f"each rate must be a number greater than 0, got {rate:g}")
+            raise UsageError("--learning-rates", f"each rate must be a number greater than 0, got {rate:g}")
     n = len(spec.samples)
     if batch is not None and batch < 1:
-        raise SpecError("--batch", f'give "full" or a whole number of samples from 1 to {n}, got {batch}')
+        raise UsageError("--batch", f'give "full" or a whole number of samples from 1 to {n}, got {batch}')
     batch = None if batch is None or batch >= n else batch
     watch = tuple(watch) if watch else default_watch(spec)
     batches = None if batch is None else batch_order(n, batch, steps, seed)

@@ -10,6 +10,7 @@ come from :class:`tracer.printing.MathPrinter`, in the spec's notation.
 from __future__ import annotations
 
 import io
+import warnings
 
 import matplotlib
 import numpy as np
@@ -40,6 +41,7 @@ METADATA = {
 }
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 LEVELS = 16  # bands of the contour map
+TITLE = 70  # characters of the spec's title shown above a picture
 MARKED_STEPS = 40  # a path shows a mark for each of its first steps, then a line
 # Paths that run on top of each other stay apart: each its own mark and line style.
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<")
@@ -56,6 +58,12 @@ def _figure(width: float, height: float) -> Figure:
 def _math(printer: MathPrinter, ref: Ref) -> str:
     """Return a symbol as matplotlib mathtext, e.g. ``$w^{2}_{11}$``."""
     return f"${printer.latex(symbol(ref))}$"
+
+
+def _title(training: Training) -> str:
+    """Return the spec's title for a picture: one line of at most :data:`TITLE` characters."""
+    title = " ".join(training.spec.title.split())
+    return title if len(title) <= TITLE else title[: TITLE - 1].rstrip() + "…"
 
 
 def _rate(printer: MathPrinter, rate: float, label: str = "") -> str:
@@ -81,7 +89,7 @@ def loss_figure(training: Training, printer: MathPrinter) -> Figure:
     if training.log_scale:
         ax.set_yscale("log")
     batch = "full batch" if training.batch is None else f"batches of {training.batch}"
-    ax.set_title(f"{training.spec.title}\ncost {cost} after each step ({batch})")
+    ax.set_title(f"{_title(training)}\ncost {cost} after each step ({batch})")
     ax.set_xlabel("step")
     ax.set_ylabel(f"cost {cost}" + (" (log scale)" if training.log_scale else ""))
     ax.set_xlim(0, training.steps)
@@ -149,7 +157,7 @@ def descent_figure(training: Training, printer: MathPrinter) -> Figure:
     ax.set_xlabel(names[0])
     over = " and ".join(names)
     held = "\n(the other parameters held at their starting values)" if land.held else ""
-    ax.set_title(f"{training.spec.title}\ngradient descent on cost {cost} over {over}{held}")
+    ax.set_title(f"{_title(training)}\ngradient descent on cost {cost} over {over}{held}")
     ax.legend(loc="best", frameon=True, title="○ start   ★ end")
     return figure
 
@@ -168,7 +176,10 @@ def _contours(figure: Figure, ax: Axes, axes: tuple, costs: np.ndarray, cost: st
     its shape. The colour bar is drawn to scale, its ticks evenly spaced round numbers.
     """
     finite = costs[np.isfinite(costs)]
-    levels = np.unique(np.quantile(finite, np.linspace(0, 1, LEVELS + 1)))
+    levels = np.unique(np.quantile(finite, np.linspace(0, 1, LEVELS + 1))) if finite.size else np.zeros(1)
+    if len(levels) < 2:  # a flat surface: one band around its one value
+        spread = max(abs(float(levels[0])) * 1e-6, 1e-12)
+        levels = np.array([levels[0] - spread, levels[0] + spread])
     norm = BoundaryNorm(levels, ncolors=256)
     filled = ax.contourf(axes[0], axes[1], costs, levels=levels, norm=norm, cmap="viridis")
     ax.contour(axes[0], axes[1], costs, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
@@ -190,8 +201,12 @@ def pictures(
 ) -> dict[str, bytes]:
     """Return every picture of a training in each of ``kinds``: ``{"loss.png": …, "descent.svg": …}``."""
     result = {}
-    for name, draw in (("loss", loss_figure), ("descent", descent_figure)):
-        figure = draw(training, printer)
-        for kind in kinds:
-            result[f"{name}.{kind}"] = image(figure, kind)
+    # matplotlib's remarks (an overflow in a diverging path, a layout it could not fit) are about
+    # its drawing, not the user's work: a successful run says nothing on stderr.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for name, draw in (("loss", loss_figure), ("descent", descent_figure)):
+            figure = draw(training, printer)
+            for kind in kinds:
+                result[f"{name}.{kind}"] = image(figure, kind)
     return result

@@ -28,6 +28,7 @@ from tracer.notation import Partial, notation
 from tracer.optimizers import HYPER_ID
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter, format_number
 from tracer.templating import LATEX_SYNTAX, new_environment
+from tracer.terminal import display_width, pad
 from tracer.train.model import Run, Training
 from tracer.train.textchart import text_chart
 
@@ -142,8 +143,10 @@ def _vector(context: jinja2.runtime.Context, values: tuple[float, ...]) -> str:
 
 def _table(rows: list[list[str]]) -> str:
     """Return rows of cells as aligned text: the first row is the header, numbers align right."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(pad(cell, w, "right") for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     lines.insert(1, "  ".join("─" * w for w in widths))
     return "\n".join("  " + line for line in lines)
 
