@@ -129,7 +129,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         tolerance = Tolerance(decimals=CHECK_DECIMALS if args.check_decimals is None else args.check_decimals)
     result = check(
-        _trace_steps(args, load_spec(args.spec, args.notation)), answers, tolerance, args.rounded, args.spec
+        trace(load_spec(args.spec, args.notation), args.steps), answers, tolerance, args.rounded, args.spec
     )
     for problem in result.problems:
         print(f"tracer: {problem}", file=sys.stderr)
