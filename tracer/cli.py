@@ -162,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         default="term",
-        help="term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json",
+        help="term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json, "
+        "html (one self-contained page to step through)",
     )
     p.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: stdout)")
     p.add_argument(

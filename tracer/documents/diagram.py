@@ -49,6 +49,8 @@ class Node(NamedTuple):
     label: str
     bias: str | None
     bias_y: float
+    place: str = ""
+    bias_place: str = ""
 
 
 class Edge(NamedTuple):
@@ -61,6 +63,7 @@ class Edge(NamedTuple):
     label_x: float
     label_y: float
     label: str
+    place: str = ""
 
 
 class Diagram(NamedTuple):
@@ -82,6 +85,35 @@ def role(layer: int, depth: int) -> str:
     ['input', 'hidden', 'output']
     """
     return "input" if layer == 0 else "output" if layer == depth else "hidden"
+
+
+# Where a quantity is drawn: on its neuron, its weight's edge or its bias label.
+NEURON_KINDS = frozenset({"a", "z", "dC/da", "da/dz", "delta"})
+OUTPUT_KINDS = frozenset({"y", "C_term"})
+EDGE_KINDS = frozenset({"W", "dC/dW", "W'"})
+BIAS_KINDS = frozenset({"b", "dC/db", "b'"})
+
+
+def place(ref: Ref, depth: int) -> str | None:
+    """Return the key of the picture's element that stands for a quantity, or None (C, η, C′).
+
+    Neurons are ``n{l}.{j}`` (targets and cost parts on their output neuron), weights
+    ``e{l}.{j}.{k}`` (the edge and its label), biases ``b{l}.{j}``; every sample on the same one.
+
+    >>> place(Ref("delta", 2, 1, sample=2), 2), place(Ref("W'", 2, 1, 2), 2), place(Ref("y", j=2), 2)
+    ('n2.1', 'e2.1.2', 'n2.2')
+    >>> place(Ref("eta"), 2) is None
+    True
+    """
+    if ref.kind in NEURON_KINDS:
+        return f"n{ref.l}.{ref.j}"
+    if ref.kind in OUTPUT_KINDS:
+        return f"n{depth}.{ref.j}"
+    if ref.kind in EDGE_KINDS:
+        return f"e{ref.l}.{ref.j}.{ref.k}"
+    if ref.kind in BIAS_KINDS:
+        return f"b{ref.l}.{ref.j}"
+    return None
 
 
 def _valued(trace: Trace, label: Label, ref: Ref) -> str:
@@ -110,7 +142,9 @@ def diagram(trace: Trace, label: Label) -> Diagram:
         for j in range(1, layers[l] + 1):
             bias = None if l == 0 else _valued(trace, label, Ref("b", l, j))
             shown = label(symbol(Ref("a", l, j)))
-            nodes.append(Node(x[l], y(l, j), shown, bias, y(l, j) + RADIUS + 16))
+            nodes.append(
+                Node(x[l], y(l, j), shown, bias, y(l, j) + RADIUS + 16, place(Ref("a", l, j), L), place(Ref("b", l, j), L))
+            )
     edges = []
     for l in range(1, L + 1):
         t = layers[l - 1] / (layers[l - 1] + 1)
@@ -126,6 +160,7 @@ def diagram(trace: Trace, label: Label) -> Diagram:
                         x1 + t * (x2 - x1),
                         y1 + t * (y2 - y1),
                         _valued(trace, label, Ref("W", l, j, k)),
+                        place(Ref("W", l, j, k), L),
                     )
                 )
     height = TOP + 2 * RADIUS + (tallest - 1) * ROW + 36

@@ -1,8 +1,9 @@
 """Write a worked example in the format asked for: the one place that knows which files go where.
 
-``NAME.md`` gets its diagram as ``NAME.svg`` beside it; a PDF is compiled from the LaTeX; the
-terminal text is coloured only on a terminal without ``NO_COLOR`` and fitted to its width. Every
-output is rendered in full before anything is written, so an error leaves no file behind.
+``NAME.md`` gets its diagram as ``NAME.svg`` beside it; a PDF is compiled from the LaTeX; an HTML
+page carries its diagram and KaTeX inside; the terminal text is coloured only on a terminal
+without ``NO_COLOR`` and fitted to its width. Every output is rendered in full before anything is
+written, so an error leaves no file behind.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from tracer.documents.pdf import compile_latex
 from tracer.documents.render import (
     colour_wanted,
+    render_html,
     render_json,
     render_latex,
     render_markdown,
@@ -24,7 +26,7 @@ from tracer.documents.render import (
 from tracer.errors import SpecError
 from tracer.trace import Trace
 
-FORMATS = ("term", "md", "tex", "pdf", "json")
+FORMATS = ("term", "md", "tex", "pdf", "json", "html")
 
 Writer = Callable[[str | bytes, str | None], None]
 
@@ -43,6 +45,8 @@ def publish(result: Trace, format: str, output: str | None, decimals: int, write
         if output is None and sys.stdout.isatty():
             raise SpecError("--format pdf", "a PDF is binary: give -o FILE.pdf or redirect the output")
         write(compile_latex(render_latex(result, decimals)), output)
+    elif format == "html":
+        write(render_html(result, decimals), output)
     elif format == "json":
         write(render_json(result, decimals), output)
     else:
