@@ -77,13 +77,7 @@ class Opened:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("request", lambda request: request.url.startswith(self.url) or self.requests.append(request.url))
         self.page.goto(self.url + query)
-        self.page.wait_for_load_state("load")
-
-    def lit(self) -> set[str]:
-        return set(self.page.eval_on_selector_all(".lit", "els => els.map(e => e.dataset.place)"))
-
-    def current(self) -> dict:
-        return self.page.eval_on_selector(".step.current", "e => ({id: e.dataset.id, depends: e.dataset.depends})")
+        self.page.wait_for_function("performance.getEntriesByName('tracer-typeset').length > 0")
 
     def close(self) -> None:
         self.context.close()
@@ -137,18 +131,24 @@ def test_next_lights_each_step_and_what_it_depends_on(opened):
     page = opened()
     steps = page.page.eval_on_selector_all(".document .step", "els => els.map(e => e.dataset.id)")
     assert steps == [s.id for s in document(trace(load_spec("mazur"))).steps()]
+    state = """() => ({
+        id: document.querySelector('.step.current').dataset.id,
+        depends: document.querySelector('.step.current').dataset.depends,
+        lit: Array.from(document.querySelectorAll('.lit')).map(e => e.dataset.place),
+        position: document.querySelector('.position').textContent,
+        later: document.querySelectorAll('.document .step.later').length,
+    })"""
     seen = []
     for number, id in enumerate(steps):
         if number:
             page.page.keyboard.press("ArrowRight")
-        current = page.current()
+        current = page.page.evaluate(state)
         assert current["id"] == id
         ids = [id, *current["depends"].split()]
-        assert page.lit() == expected_places(ids, 2), id
-        assert page.page.locator(".position").inner_text() == f"Step {number + 1} of {len(steps)}"
-        # every unit after the current step is hidden, every one before it shown
-        later = page.page.eval_on_selector_all(".document .step.later", "els => els.length")
-        assert later == len(steps) - number - 1
+        assert set(current["lit"]) == expected_places(ids, 2), id
+        assert current["position"] == f"Step {number + 1} of {len(steps)}"
+        # every step after the current one is hidden
+        assert current["later"] == len(steps) - number - 1
         seen.append(id)
     # the forward pass lights the network left to right, the deltas right to left
     forward = [next(iter(expected_places([i], 2))) for i in seen if i.startswith(("z[", "a["))]
@@ -201,12 +201,13 @@ def test_the_self_test_marks_as_tracer_check_does(opened, case):
         box = page.page.locator(f'.answer[data-id="{id}"]').first
         box.fill(str(value))
         box.press("Enter")
-    for id, mark in case["marks"].items():
-        shown = page.page.locator(f'.answer[data-id="{id}"]').first.locator("xpath=following-sibling::output[1]")
-        assert shown.get_attribute("data-status") == mark["status"], id
-        assert (shown.get_attribute("data-root") or None) == mark["root"], id
-        text = shown.inner_text()
-        assert {"correct": "✓", "wrong": "✗", "carried_forward": "↪"}[mark["status"]] in text
+    shown = page.page.evaluate(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll('.mark[data-status]')).map(
+            m => [m.previousElementSibling.dataset.id, [m.dataset.status, m.dataset.root || null, m.textContent]]))"""
+    )
+    assert {id: {"status": s, "root": r} for id, (s, r, _) in shown.items()} == case["marks"]
+    for status, _, text in shown.values():
+        assert {"correct": "✓ right", "wrong": "✗ wrong", "carried_forward": "↪ carried forward"}[status] in text
     # the value stays hidden while the student answers
     assert not page.page.locator(f'.step[data-id="{next(iter(case["answers"]))}"] .value').first.is_visible()
     assert page.errors == []
