@@ -39,7 +39,8 @@ def main(repetitions: int = 9) -> None:
     with tempfile.TemporaryDirectory() as folder:
         page_path = Path(folder) / "mazur.html"
         subprocess.run(
-            [sys.executable, "-m", "tracer", "trace", "mazur", "--format", "html", "-o", str(page_path)], check=True
+            [sys.executable, "-m", "tracer", "trace", "mazur", "--format", "html", "-o", str(page_path)],
+            check=True,
         )
         size = page_path.stat().st_size
         times, totals = [], []
@@ -51,7 +52,8 @@ def main(repetitions: int = 9) -> None:
                 page.goto(page_path.as_uri())
                 page.wait_for_function("performance.getEntriesByName('tracer-typeset').length > 0")
                 first, every = page.evaluate(
-                    "['tracer-first-formula', 'tracer-typeset'].map(n => performance.getEntriesByName(n)[0].startTime)"
+                    "['tracer-first-formula', 'tracer-typeset']"
+                    ".map(n => performance.getEntriesByName(n)[0].startTime)"
                 )
                 times.append(first / 1000)
                 totals.append(every / 1000)

@@ -75,7 +75,9 @@ class Opened:
         self.context.route(lambda url: not url.startswith(self.url), refuse)
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on("request", lambda request: request.url.startswith(self.url) or self.requests.append(request.url))
+        self.page.on(
+            "request", lambda request: request.url.startswith(self.url) or self.requests.append(request.url)
+        )
         self.page.goto(self.url + query)
         self.page.wait_for_function("performance.getEntriesByName('tracer-typeset').length > 0")
 
@@ -118,7 +120,9 @@ def test_the_page_makes_no_request_and_typesets_every_formula(opened, tmp_path_f
     assert page.page.locator(".katex-error").count() == 0
     formulas = page.page.locator(".math").count()
     assert formulas > 300
-    untypeset = page.page.eval_on_selector_all(".math", "els => els.filter(e => !e.querySelector('.katex')).length")
+    untypeset = page.page.eval_on_selector_all(
+        ".math", "els => els.filter(e => !e.querySelector('.katex')).length"
+    )
     assert untypeset == 0
     shot = tmp_path_factory.getbasetemp() / "mazur-page.png"
     page.page.keyboard.press("ArrowRight")
@@ -173,18 +177,24 @@ def test_previous_goes_back_and_show_all_shows_everything(opened):
     page.page.get_by_role("button", name="Show all").click()
     assert page.page.locator(".document .later").count() == 0
     assert page.page.locator(".lit").count() == 0
-    invisible = page.page.eval_on_selector_all(".document .unit", "els => els.filter(e => !e.offsetParent).length")
+    invisible = page.page.eval_on_selector_all(
+        ".document .unit", "els => els.filter(e => !e.offsetParent).length"
+    )
     assert invisible == 0
     # printing shows every step, whatever the step-through shows
     page.page.get_by_role("button", name="Show all").click()
     page.page.emulate_media(media="print")
-    invisible = page.page.eval_on_selector_all(".document .unit", "els => els.filter(e => !e.offsetParent).length")
+    invisible = page.page.eval_on_selector_all(
+        ".document .unit", "els => els.filter(e => !e.offsetParent).length"
+    )
     assert invisible == 0
 
 
 def test_the_buttons_are_buttons_with_a_visible_focus(opened):
     page = opened()
-    names = page.page.eval_on_selector_all(".controls button", "els => els.map(e => e.tagName + ':' + e.textContent)")
+    names = page.page.eval_on_selector_all(
+        ".controls button", "els => els.map(e => e.tagName + ':' + e.textContent)"
+    )
     assert [n.split(":")[0] for n in names] == ["BUTTON"] * 4
     page.page.keyboard.press("Tab")
     outline = page.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
@@ -202,12 +212,15 @@ def test_the_self_test_marks_as_tracer_check_does(opened, case):
         box.fill(str(value))
         box.press("Enter")
     shown = page.page.evaluate(
-        """() => Object.fromEntries(Array.from(document.querySelectorAll('.mark[data-status]')).map(
-            m => [m.previousElementSibling.dataset.id, [m.dataset.status, m.dataset.root || null, m.textContent]]))"""
+        """() => Object.fromEntries(Array.from(document.querySelectorAll('.mark[data-status]')).map(m => [
+            m.previousElementSibling.dataset.id, [m.dataset.status, m.dataset.root || null, m.textContent]
+        ]))"""
     )
     assert {id: {"status": s, "root": r} for id, (s, r, _) in shown.items()} == case["marks"]
     for status, _, text in shown.values():
-        assert {"correct": "✓ right", "wrong": "✗ wrong", "carried_forward": "↪ carried forward"}[status] in text
+        assert {"correct": "✓ right", "wrong": "✗ wrong", "carried_forward": "↪ carried forward"}[
+            status
+        ] in text
     # the value stays hidden while the student answers
     assert not page.page.locator(f'.step[data-id="{next(iter(case["answers"]))}"] .value').first.is_visible()
     assert page.errors == []
@@ -238,3 +251,34 @@ def test_each_quantitys_javascript_gives_its_value(opened, name):
     assert len(computed) == sum(not q.given for q in result.quantities)
     for id, value in computed.items():
         assert math.isclose(value, float(result[id].value), rel_tol=1e-9, abs_tol=1e-12), id
+
+
+VENDORED_FONTS = {
+    ("KaTeX_Main", "400", "normal"),
+    ("KaTeX_Main", "700", "normal"),
+    ("KaTeX_Main", "400", "italic"),
+    ("KaTeX_Math", "400", "italic"),
+    ("KaTeX_AMS", "400", "normal"),
+    ("KaTeX_SansSerif", "400", "normal"),
+    *((f"KaTeX_Size{n}", "400", "normal") for n in range(1, 5)),
+}
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_the_maths_uses_only_the_vendored_fonts(opened, name):
+    page = opened(name)
+    used = page.page.evaluate(
+        """() => {
+        const seen = new Set();
+        for (const element of document.querySelectorAll('.katex-html, .katex-html *')) {
+            const text = [...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+            if (!text) continue;
+            const style = getComputedStyle(element);
+            const family = style.fontFamily.split(',')[0].trim().replace(/"/g, '');
+            if (family.startsWith('KaTeX_')) seen.add([family, style.fontWeight, style.fontStyle].join('|'));
+        }
+        return [...seen];
+    }"""
+    )
+    assert used
+    assert {tuple(u.split("|")) for u in used} <= VENDORED_FONTS

@@ -19,7 +19,9 @@ NOTEBOOK = Path(__file__).parent.parent / "examples" / "tracer-in-a-notebook.ipy
 def outputs(tmp_path_factory):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     folder = tmp_path_factory.mktemp("notebook")
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
     shown = {}
     for cell in notebook.cells:
         if cell.cell_type == "code":
@@ -46,7 +48,9 @@ def test_the_worked_example_is_markdown_maths_and_the_page(outputs):
 
 
 def test_values_by_id_and_by_notation_name(outputs):
-    values = data(outputs, 'example["out_h1"], example["dE_total/dw_5"], example["W\'[2][1][1]"]')["text/plain"]
+    values = data(outputs, 'example["out_h1"], example["dE_total/dw_5"], example["W\'[2][1][1]"]')[
+        "text/plain"
+    ]
     assert values.startswith("(0.59326999")
     assert "0.0821670" in values and "0.3589164" in values
 
@@ -62,7 +66,7 @@ def test_a_trace_shows_a_table_of_every_quantity(outputs):
 
 
 def test_changing_a_weight_changes_the_cost(outputs):
-    (stream,) = outputs[[line for line in outputs if line.startswith("print(")][0]]
+    (stream,) = outputs[next(line for line in outputs if line.startswith("print("))]
     before, after = re.findall(r"(\d\.\d{6}) with", stream["text"])
     assert before != after
 

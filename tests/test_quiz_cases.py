@@ -23,7 +23,10 @@ def checked(case: dict) -> dict:
     result = trace(load_spec(case["spec"]))
     answers = tuple(Answer(name, parse(name), value) for name, value in case["answers"].items())
     grade = Checker(result).grade(AnswerSheet("case.toml", answers))
-    return {m.quantity.id: {"status": m.status, "root": None if m.root is None else str(m.root)} for m in grade.marks}
+    return {
+        m.quantity.id: {"status": m.status, "root": None if m.root is None else str(m.root)}
+        for m in grade.marks
+    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])

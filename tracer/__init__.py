@@ -12,7 +12,17 @@ import sys
 from tracer.spec import NetworkSpec, from_dict, load_spec
 from tracer.trace import Quantity, Trace, trace
 
-__all__ = ["NetworkSpec", "Quantity", "Trace", "changed", "from_dict", "load_spec", "quantity", "trace", "worked"]
+__all__ = [
+    "NetworkSpec",
+    "Quantity",
+    "Trace",
+    "changed",
+    "from_dict",
+    "load_spec",
+    "quantity",
+    "trace",
+    "worked",
+]
 
 
 def worked(*args, **kwargs):

@@ -83,7 +83,9 @@ def changed(spec: NetworkSpec, values: Mapping[str, float]) -> NetworkSpec:
         elif ref.kind == "eta":
             data["learning_rate"] = value
         else:
-            raise SpecError(name, "only given numbers change: a weight, a bias, an input, a target or the learning rate")
+            raise SpecError(
+                name, "only given numbers change: a weight, a bias, an input, a target or the learning rate"
+            )
     return from_dict(data)
 
 
@@ -139,11 +141,18 @@ def quantities_document(result: Trace, decimals: int = DEFAULT_DECIMALS) -> Docu
     writer = Writer(LatexStyle(MathPrinter(result.naming, decimals)))
     head = [writer.say(_("Id")), writer.say(_("Quantity")), writer.say(_("Value")), writer.say(_("Rule"))]
     rows = [
-        (writer.say(q.id), writer.say("{x}", x=result.naming.symbol(q.ref)), (writer.number(q.value),), writer.say(q.rule))
+        (
+            writer.say(q.id),
+            writer.say("{x}", x=result.naming.symbol(q.ref)),
+            (writer.number(q.value),),
+            writer.say(q.rule),
+        )
         for q in result.quantities
     ]
     table = writer.table(head, rows, (False, False, True, False))
-    return Document(result.spec.title, result.spec.description, (Section("quantities", (table,)),), language())
+    return Document(
+        result.spec.title, result.spec.description, (Section("quantities", (table,)),), language()
+    )
 
 
 def trace_markdown(result: Trace) -> str:
@@ -160,7 +169,9 @@ def check_result_markdown(result: CheckResult) -> str:
 def training_markdown_with_plot(training: Training, decimals: int = DEFAULT_DECIMALS) -> str:
     """Return a training run as its Markdown report with the loss plot inline (a PNG data URL)."""
     picture = picture_files(training, "run", decimals, ("png",))["run-loss.png"]
-    plot = f"![{_('The loss at every step')}](data:image/png;base64,{base64.b64encode(picture).decode('ascii')})"
+    plot = (
+        f"![{_('The loss at every step')}](data:image/png;base64,{base64.b64encode(picture).decode('ascii')})"
+    )
     return training_markdown(training, decimals=decimals) + "\n" + plot + "\n"
 
 

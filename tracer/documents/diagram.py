@@ -143,7 +143,15 @@ def diagram(trace: Trace, label: Label) -> Diagram:
             bias = None if l == 0 else _valued(trace, label, Ref("b", l, j))
             shown = label(symbol(Ref("a", l, j)))
             nodes.append(
-                Node(x[l], y(l, j), shown, bias, y(l, j) + RADIUS + 16, place(Ref("a", l, j), L), place(Ref("b", l, j), L))
+                Node(
+                    x[l],
+                    y(l, j),
+                    shown,
+                    bias,
+                    y(l, j) + RADIUS + 16,
+                    place(Ref("a", l, j), L),
+                    place(Ref("b", l, j), L),
+                )
             )
     edges = []
     for l in range(1, L + 1):

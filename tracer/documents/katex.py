@@ -2,8 +2,8 @@
 
 A page typesets its maths with KaTeX and must work offline from ``file://``, so its script and
 stylesheet are inlined, and the stylesheet's fonts become ``data:`` URLs. Only the fonts tracer's
-maths uses are vendored (``tracer/vendor/katex/fonts``: upright and italic text, bold, AMS symbols
-and the four sizes of big delimiters); the stylesheet's other ``@font-face`` rules are dropped, so
+maths uses are vendored (``tracer/vendor/katex/fonts``: upright and italic text, bold, AMS symbols,
+sans serif and the four sizes of big delimiters); the stylesheet's other ``@font-face`` rules are dropped, so
 the page never asks for a file it does not carry.
 """
 

@@ -51,7 +51,9 @@ def page_context(trace: Trace, svg: str) -> dict[str, Any]:
     data = quiz_data(trace)
     data["abs_floor"] = ABS_FLOOR
     data["labels"] = labels()
-    data["places"] = {q.id: place(q.ref, trace.spec.depth) for q in trace.quantities if place(q.ref, trace.spec.depth)}
+    data["places"] = {
+        q.id: place(q.ref, trace.spec.depth) for q in trace.quantities if place(q.ref, trace.spec.depth)
+    }
     return {
         "svg": Markup(svg),
         "labels": data["labels"],

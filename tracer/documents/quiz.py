@@ -61,7 +61,9 @@ def function_body(trace: Trace, ref: Ref) -> str | None:
     updated = {}
     for other in trace.quantities:
         if other.ref.kind in UPDATED:
-            updated[symbol(other.ref)] = symbol(Ref(UPDATED[other.ref.kind], other.ref.l, other.ref.j, other.ref.k))
+            updated[symbol(other.ref)] = symbol(
+                Ref(UPDATED[other.ref.kind], other.ref.l, other.ref.j, other.ref.k)
+            )
     lines = ["const u = Object.assign({}, v);"]
     for other in trace.quantities:
         if other.rule in FORWARD_RULES:
@@ -91,4 +93,3 @@ def quiz_data(trace: Trace, tolerance: Tolerance | None = None) -> dict[str, Any
         for q in trace.quantities
     ]
     return {"decimals": tolerance.decimals, "rtol": tolerance.rtol, "quantities": quantities}
-

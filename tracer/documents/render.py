@@ -148,7 +148,11 @@ def render_html(trace: Trace, decimals: int = DEFAULT_DECIMALS, fragment: bool =
     """
     doc = document(trace, decimals)
     template = "html/fragment.html.j2" if fragment else "html/document.html.j2"
-    return environment("html").get_template(template).render(doc=doc, **page_context(trace, render_svg(trace, decimals)))
+    return (
+        environment("html")
+        .get_template(template)
+        .render(doc=doc, **page_context(trace, render_svg(trace, decimals)))
+    )
 
 
 def render_latex(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
