@@ -1,0 +1,148 @@
+"""The worked example is a complete lesson, in every preset and notation (issue: the whole lesson).
+
+Each test reads the rendered Markdown (the LaTeX and terminal documents render the same blocks,
+see test_documents_blocks.py) and would fail if a step students get stuck on went missing:
+δ defined, BP1–BP4 stated before use, each derivative derived, the chain rule factor by factor
+and its bridge to δ, the sum over paths with its number, the softmax Jacobian with numbers, the
+old weights in the backward pass, a source's differing figure, the gradient check explained.
+"""
+
+import re
+
+import pytest
+
+from tracer import load_spec, trace
+from tracer.documents.render import render_markdown
+from tracer.ids import Ref
+from tracer.printing import format_number
+from tracer.spec import NOTATIONS, preset_names
+
+CASES = [(p, n) for p in preset_names() for n in NOTATIONS]
+
+
+def markdown(name: str, notation: str | None = None) -> str:
+    return render_markdown(trace(load_spec(name, notation)), svg="x.svg")
+
+
+def position(text: str, needle: str) -> int:
+    index = text.find(needle)
+    assert index >= 0, f"{needle!r} missing"
+    return index
+
+
+@pytest.mark.parametrize(("name", "notation"), CASES)
+def test_the_equations_are_stated_before_the_backward_pass_uses_them(name, notation):
+    text = markdown(name, notation)
+    stated = position(text, "## 2. The equations of backpropagation")
+    backward = position(text, ". Backward pass")
+    for label in ("BP1, ", "BP3, ", "BP4, "):
+        assert stated < position(text, label) < backward
+    assert stated < position(text, "BP2") < backward
+    source = (
+        "Andrew Ng's δ rule" if notation == "ng" else "Nielsen, Neural Networks and Deep Learning, chapter 2"
+    )
+    assert stated < position(text, source) < backward
+    # δ is defined as ∂C/∂z, in the notation's own symbols, before it is used.
+    assert stated < position(text, "The error term of a neuron") < backward
+
+
+@pytest.mark.parametrize(("name", "notation"), CASES)
+def test_each_activation_and_the_loss_have_their_derivative_worked_out(name, notation):
+    spec = load_spec(name, notation)
+    text = markdown(name, notation)
+    equations = text[position(text, "## 2. ") : position(text, "## 3. ")]
+    for g in set(spec.activations):
+        expected = {
+            "sigmoid": r"\sigma{\left(",
+            "tanh": "quotient rule",
+            "relu": "tracer takes",
+            "leaky_relu": "tracer takes",
+            "identity": "slope 1 everywhere",
+            "softmax": "Jacobian",
+        }[g]
+        assert expected in equations, g
+    assert "The loss's slope with respect to an output" in equations
+    assert r"\frac{\partial}{\partial" in equations
+    if spec.layers[-1] > 1:
+        assert "drop out of the sum" in equations
+
+
+@pytest.mark.parametrize(("name", "notation"), CASES)
+def test_every_output_weight_gets_its_chain_rule_and_the_bridge_to_delta(name, notation):
+    result = trace(load_spec(name, notation))
+    spec = result.spec
+    text = markdown(name, notation)
+    L = spec.depth
+    backward = text[position(text, ". Backward pass") :]
+    assert "the weight from before the update" in backward
+    for j in range(1, spec.layers[L] + 1):
+        for k in range(1, spec.layers[L - 1] + 1):
+            value = format_number(result.values[Ref("dC/dW", L, j, k)])
+            assert f"= {value}" in backward
+    assert (
+        backward.count("The factors after the first are the error term")
+        == (1 if spec.samples[1:] == () else len(spec.samples)) * L
+    )
+
+
+@pytest.mark.parametrize(("name", "notation"), CASES)
+def test_hidden_layers_show_the_sum_over_paths_with_its_number(name, notation):
+    result = trace(load_spec(name, notation))
+    spec = result.spec
+    if spec.depth < 2:
+        pytest.skip("no hidden layer")
+    text = markdown(name, notation)
+    sample = 1 if len(spec.samples) > 1 else None
+    # An independent sum over the paths: Σᵢ wᵢ₁ δᵢ of the next layer.
+    paths = sum(
+        result.values[Ref("W", 2, i, 1)] * result.values[Ref("delta", 2, i, sample=sample)]
+        for i in range(1, spec.layers[2] + 1)
+    )
+    assert f"= {format_number(paths)}" in text
+    assert "reaches the cost along" in text
+    assert "One weight of this layer factor by factor" in text
+
+
+def test_mazur_shows_his_sum_over_paths_and_says_where_his_figure_differs():
+    text = markdown("mazur")
+    one, two = (rf"\frac{{\partial E_{{o{j}}}}}{{\partial \mathrm{{out}}_{{h1}}}}" for j in (1, 2))
+    assert f"{one} + {two}" in text
+    assert "= 0.036350306" in text
+    assert "Mazur prints 0.291027924" in text
+    assert "0.291027774" in text[text.index("Mazur prints 0.291027924") :]
+
+
+def test_softmax_shows_its_jacobian_with_numbers_then_the_shortcut():
+    result = trace(load_spec("softmax"))
+    text = markdown("softmax")
+    L, n = result.spec.depth, result.spec.layers[-1]
+    a = [result.values[Ref("a", L, i)] for i in range(1, n + 1)]
+    for i in range(n):
+        for j in range(n):
+            entry = a[i] * ((1.0 if i == j else 0.0) - a[j])
+            assert format_number(entry) in text, (i, j)
+    jacobian = position(text, "The Jacobian of the softmax")
+    shortcut = position(text, "simplifies to a shortcut")
+    assert jacobian < shortcut
+    for j in range(1, n + 1):
+        assert f"= {format_number(result.values[Ref('delta', L, j)])}" in text[jacobian:shortcut]
+
+
+def test_binary_cross_entropy_on_a_sigmoid_shows_its_shortcut():
+    text = markdown("ng")
+    assert "With a sigmoid output and binary cross-entropy the product simplifies" in text
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_the_gradient_check_writes_its_nudge_as_delta_and_explains_the_rows(name):
+    text = markdown(name)
+    check = text[position(text, "Gradient check") :]
+    assert r"\Delta" in check and r"\delta w" not in check
+    assert "shrinks about tenfold" in check and "rounding" in check
+    assert not re.search(r"\\lim_\{\\delta", text)
+
+
+def test_a_zero_target_s_cross_entropy_term_is_said_to_be_zero_not_multiplied_out():
+    text = markdown("softmax")
+    assert r"- 0 \cdot \ln" not in text
+    assert r"C_{1} &= - y_{1} \cdot \ln{\left(a^{3}_{1} \right)} = 0" in text
