@@ -2,7 +2,7 @@
 
 The document's blocks are the worked example's (:mod:`tracer.documents.lesson`); the page adds
 only its controls' labels (translated here), the diagram as SVG with each element keyed by the
-quantity it stands for (:func:`tracer.documents.diagram.place`), and the data its self-test marks
+quantity it stands for (:func:`tracer.documents.diagram.place_key`), and the data its self-test marks
 answers with (:mod:`tracer.documents.quiz`).
 """
 
@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from tracer.check.grading import ABS_FLOOR
 from tracer.documents import katex
-from tracer.documents.diagram import place
+from tracer.documents.diagram import place_key
 from tracer.documents.quiz import quiz_data
 from tracer.i18n import _
 from tracer.trace import Trace
@@ -51,9 +51,8 @@ def page_context(trace: Trace, svg: str) -> dict[str, Any]:
     data = quiz_data(trace)
     data["abs_floor"] = ABS_FLOOR
     data["labels"] = labels()
-    data["places"] = {
-        q.id: place(q.ref, trace.spec.depth) for q in trace.quantities if place(q.ref, trace.spec.depth)
-    }
+    depth = trace.spec.depth
+    data["places"] = {q.id: place_key(q.ref, depth) for q in trace.quantities if place_key(q.ref, depth)}
     return {
         "svg": Markup(svg),
         "labels": data["labels"],

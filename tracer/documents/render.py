@@ -148,7 +148,8 @@ def render_markdown(trace: Trace, decimals: int = DEFAULT_DECIMALS, svg: str | N
 
 def render_svg(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
     """Return the network diagram as an SVG image, labels in Unicode."""
-    picture = diagram(trace, MathPrinter(trace.naming, decimals).text)
+    printer = MathPrinter(trace.naming, decimals, minus="\N{MINUS SIGN}", inline_fractions=True)
+    picture = diagram(trace, printer.text)
     return environment("svg").get_template("svg/network.svg.j2").render(diagram=picture)
 
 
