@@ -152,8 +152,8 @@ def place_key(ref: Ref, depth: int) -> str:
     ``e{l}.{j}.{k}`` (the edge and its label), biases ``b{l}.{j}``; every sample on the same one.
     A page lights up the elements of a step's quantities (their ``data-place``).
 
-    >>> place_key(Ref("delta", 2, 1, sample=2), 2), place_key(Ref("W'", 2, 1, 2), 2), place_key(Ref("y", j=2), 2)
-    ('n2.1', 'e2.1.2', 'n2.2')
+    >>> [place_key(ref, 2) for ref in (Ref("delta", 2, 1, sample=2), Ref("W'", 2, 1, 2), Ref("y", j=2))]
+    ['n2.1', 'e2.1.2', 'n2.2']
     >>> place_key(Ref("eta"), 2)
     ''
     """
