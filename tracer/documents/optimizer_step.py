@@ -29,7 +29,8 @@ NAMES = {
 CONVENTIONS = {
     "torch": N_("The numbers follow PyTorch's torch.optim."),
     "book": N_(
-        "The numbers follow the book Deep Learning from Scratch (밑바닥부터 시작하는 딥러닝, common/optimizer.py)."
+        "The numbers follow the book Deep Learning from Scratch (밑바닥부터 시작하는 딥러닝, "
+        "its common/optimizer.py)."
     ),
 }
 # Where the two conventions part, said once per optimizer.
