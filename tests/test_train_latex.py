@@ -97,6 +97,7 @@ def _read(cell: str) -> list[float]:
     if "infty" in cell:
         return [-math.inf if "-" in cell else math.inf]
     digits = cell.replace("\\allowbreak ", "").replace("$", "")  # a long number may break across lines
+    digits = digits.replace(" \\cdot 10^{", "e").replace("}", "")  # a tiny ‖∇C‖: 4.75 \cdot 10^{-10}
     return [float(part) for part in digits.strip("()").split(", ")]
 
 

@@ -24,13 +24,13 @@ from tracer import arguments
 from tracer.derive import symbol
 from tracer.documents.pdf import check_fits
 from tracer.documents.publish import FORMATS, document
-from tracer.errors import Interrupted, TracerError
+from tracer.errors import Interrupted, TracerError, UsageError
 from tracer.handout.cli import add_parser as add_handout
 from tracer.i18n import _
 from tracer.output import Outputs, check_stdout, colour_wanted, to_stdout
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
-from tracer.spec import load_spec, preset_names, preset_text
-from tracer.trace import trace
+from tracer.spec import NetworkSpec, load_spec, preset_names, preset_text
+from tracer.trace import Trace, trace
 from tracer.train.cli import add_parser as add_train
 
 # OS errors that come from the machine, not from tracer: said in one line like bad input.
@@ -55,8 +55,24 @@ def _print(text: str) -> None:
     outputs.commit()
 
 
+def _trace_steps(args: argparse.Namespace, spec: NetworkSpec) -> Trace:
+    """Return the trace of ``--steps`` steps; a document of several steps is JSON only, for now."""
+    if args.steps > 1 and getattr(args, "format", "json") != "json":
+        raise UsageError(
+            "--steps", _("a worked example of several steps is written as JSON for now: add --format json")
+        )
+    return trace(spec, args.steps)
+
+
+def _steps(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(_("must be a whole number from 1 to 100"))
+    return value
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
-    """Write the worked example of one training step."""
+    """Write the worked example of one training step (or of ``--steps N``)."""
     outputs = Outputs(arguments.spec_inputs(args.spec))
     check_stdout(args.format, args.output)
     if not to_stdout(args.output):
@@ -64,7 +80,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec, args.notation)
     if args.format in ("tex", "pdf"):
         check_fits(spec.layers, args.format)
-    result = trace(spec)
+    result = _trace_steps(args, spec)
     content, beside = document(result, args.format, args.output, args.decimals)
     outputs.publish(args.format, args.output, content, beside)
     outputs.commit()
@@ -84,7 +100,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 def cmd_ids(args: argparse.Namespace) -> int:
     """List every quantity's canonical id beside its symbol in the spec's notation."""
-    result = trace(load_spec(args.spec, args.notation))
+    result = _trace_steps(args, load_spec(args.spec, args.notation))
     printer = MathPrinter(result.naming, DEFAULT_DECIMALS)
     rows = []
     for q in result.quantities:
@@ -99,9 +115,10 @@ def cmd_ids(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a student's answers (a file or a folder of files); exit 0 all right, 1 any wrong, 2 bad input."""
     from tracer.check.answers import answer_files
-    from tracer.check.grading import DEFAULT_DECIMALS as CHECK_DECIMALS
-    from tracer.check.grading import Tolerance, check
+    from tracer.check.grading import check
     from tracer.check.render import render, render_each
+    from tracer.tolerance import DEFAULT_DECIMALS as CHECK_DECIMALS
+    from tracer.tolerance import Tolerance
 
     answers = Path(args.answers)
     outputs = Outputs([*arguments.spec_inputs(args.spec), *answer_files(answers)])
@@ -112,7 +129,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         tolerance = Tolerance(decimals=None, rtol=args.rtol)
     else:
         tolerance = Tolerance(decimals=CHECK_DECIMALS if args.check_decimals is None else args.check_decimals)
-    result = check(trace(load_spec(args.spec, args.notation)), answers, tolerance, args.rounded, args.spec)
+    result = check(
+        _trace_steps(args, load_spec(args.spec, args.notation)), answers, tolerance, args.rounded, args.spec
+    )
     for problem in result.problems:
         print(f"tracer: {problem}", file=sys.stderr)
     if into_folder:
@@ -173,11 +192,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         default="term",
-        help="term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json",
+        help="term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json, "
+        "html (one self-contained page to step through)",
     )
     p.add_argument("-o", "--output", metavar="PATH", help=output_help)
     p.add_argument(
         "--decimals", type=arguments.decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)"
+    )
+    p.add_argument(
+        "--steps", type=_steps, default=1, metavar="N", help=_("work out N consecutive steps (default 1)")
     )
     p.set_defaults(run=cmd_trace)
 
@@ -189,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("ids", help="list the quantity ids and their symbols")
     arguments.spec_argument(p)
+    p.add_argument("--steps", type=_steps, default=1, metavar="N", help=_("the ids of N steps (default 1)"))
     p.set_defaults(run=cmd_ids)
 
     p = commands.add_parser(
@@ -222,6 +246,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="also accept the chain recomputed from values rounded to N decimals at every step",
     )
     p.add_argument("--format", choices=("term", "md", "json"), default="term", help="default: term")
+    p.add_argument(
+        "--steps",
+        type=_steps,
+        default=1,
+        metavar="N",
+        help=_("answers for N steps, e.g. m(w5)@2 (default 1)"),
+    )
     p.add_argument(
         "-o",
         "--output",

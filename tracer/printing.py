@@ -29,17 +29,22 @@ DEFAULT_DECIMALS = 9
 LARGE = 1e15  # from here on numbers are written as 1.5e20
 
 
-def format_number(value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-") -> str:
+def format_number(
+    value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-", fixed: bool = False
+) -> str:
     """Return ``value`` as printed everywhere in tracer: rounded to ``decimals``, no trailing zeros.
 
     Mazur prints w5+ as 0.35891648 and net_h2 as 0.3925 in the same way. ``minus`` is the sign
     of a negative number: ASCII for LaTeX (which sets it as a minus) and the terminal, U+2212
-    where the text is typeset as it is (an SVG picture).
+    where the text is typeset as it is (an SVG picture). With ``fixed`` the trailing zeros stay,
+    as an answer asked to ``decimals`` places is written (0.8400).
 
     >>> format_number(0.15), format_number(0.5932699921071872), format_number(0.39249999999999996)
     ('0.15', '0.593269992', '0.3925')
     >>> format_number(-2e-12), format_number(1.0), format_number(-0.25, minus="\N{MINUS SIGN}")
     ('0', '1', '−0.25')
+    >>> format_number(0.84, 4, fixed=True), format_number(-2e-12, 2, fixed=True)
+    ('0.8400', '0.00')
 
     From 10¹⁵ on a number is written in scientific notation, never with 31 digits:
 
@@ -52,9 +57,9 @@ def format_number(value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "
             mantissa = mantissa.rstrip("0").rstrip(".")
         return ("" if value > 0 else minus) + f"{mantissa}e{int(exponent)}"
     text = f"{abs(value):.{decimals}f}"
-    if "." in text:
+    if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
-    return text if value >= 0 or text == "0" else minus + text
+    return text if value >= 0 or not text.strip("0.") else minus + text
 
 
 class Shown(sp.UnevaluatedExpr):

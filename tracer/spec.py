@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from importlib import resources
 from itertools import pairwise
@@ -26,6 +26,7 @@ from tracer.inputs import parse as parse_document
 from tracer.inputs import read_text, shown
 from tracer.losses import Loss
 from tracer.losses import loss as find_loss
+from tracer.optimizers import OptimizerSpec, checker, parse_optimizer
 from tracer.randomize import Randomize, parse_ask, parse_randomize
 
 Matrix = tuple[tuple[float, ...], ...]
@@ -53,6 +54,7 @@ KEYS = (
     "samples",
     "randomize",
     "ask",
+    "optimizer",
     "published",
     "published_by",
 )
@@ -79,6 +81,7 @@ class Shape:
     loss: str
     samples: int
     update_biases: bool
+    optimizer: tuple[str, str, bool] = ("gd", "torch", False)  # OptimizerSpec.key
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class NetworkSpec:
     description: str = ""
     randomize: Randomize | None = None  # how `tracer handout` draws variants (tracer.randomize)
     ask: tuple[str, ...] = ()  # what a handout asks for: id patterns
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)  # how a step uses the gradient
     published: tuple[tuple[str, str], ...] = ()  # (id, the number as a source prints it)
     published_by: str = ""  # that source, e.g. "Mazur"
 
@@ -138,6 +142,7 @@ class NetworkSpec:
             self.loss,
             len(self.samples),
             self.update_biases,
+            self.optimizer.key,
         )
 
     @cached_property
@@ -169,11 +174,19 @@ class NetworkSpec:
         data = asdict(self)
         data["samples"] = [{"x": list(s.x), "y": list(s.y)} for s in self.samples]
         data["published"] = dict(self.published)
-        for key, default in (("randomize", None), ("ask", ()), ("published", {}), ("published_by", "")):
+        for key, default in (
+            ("randomize", None),
+            ("ask", ()),
+            ("published", {}),
+            ("published_by", ""),
+            ("optimizer", OptimizerSpec()),
+        ):
             if getattr(self, key) == default:
                 del data[key]
         if self.randomize is not None:
             data["randomize"] = self.randomize.to_dict()
+        if self.optimizer != OptimizerSpec():
+            data["optimizer"] = self.optimizer.to_dict()
         return data
 
 
@@ -241,6 +254,7 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
     notation = _string(data.get("notation", "nielsen"), "notation")
     if notation not in NOTATIONS:
         raise SpecError("notation", f'unknown notation "{notation}"; {nearest(notation, NOTATIONS)}')
+    optimizer = parse_optimizer(data["optimizer"]) if "optimizer" in data else OptimizerSpec()
     return NetworkSpec(
         title=_title(data.get("title", "A small network")),
         description=_string(data.get("description", ""), "description"),
@@ -254,8 +268,9 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
         weights=weights,
         biases=biases,
         samples=samples,
-        randomize=parse_randomize(data.get("randomize"), loss_name, activations[-1]),
+        randomize=parse_randomize(data.get("randomize"), loss_name, activations[-1], checker(optimizer)),
         ask=parse_ask(data["ask"]) if "ask" in data else (),
+        optimizer=optimizer,
         published=_published(data.get("published", {})),
         published_by=_string(data.get("published_by", ""), "published_by"),
     )

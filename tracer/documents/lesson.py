@@ -25,17 +25,16 @@ from tracer.display import (
 from tracer.documents.backward import backward
 from tracer.documents.blocks import Block, Bullets, Document, Figure, Section, Step, Steps
 from tracer.documents.derivations import equations_section
-from tracer.documents.diagram import diagram, role, text_drawing
+from tracer.documents.diagram import ROLES, diagram, role, text_drawing
 from tracer.documents.gradient_check import check
 from tracer.documents.matrix_form import forward_steps
+from tracer.documents.optimizer_step import optimizer_update
 from tracer.documents.styles import MathStyle
 from tracer.documents.writer import Writer
 from tracer.i18n import N_, _, language
 from tracer.ids import Ref
 from tracer.printing import shown_number
 from tracer.trace import Trace
-
-ROLES = {"input": N_("input"), "hidden": N_("hidden"), "output": N_("output")}
 
 
 class Lesson(Writer):
@@ -429,7 +428,9 @@ class Lesson(Writer):
     # The update and after -------------------------------------------------------------------
 
     def update(self) -> list[Block]:
-        """Return every parameter's step against its gradient."""
+        """Return every parameter's step against its gradient (through the optimizer, if any)."""
+        if self.spec.optimizer.name != "gd":
+            return optimizer_update(self)
         blocks: list[Block] = [
             self.numbered(_("The update")),
             self.paragraph(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from tracer.arguments import count, decimals, seed, spec_argument, spec_inputs
 from tracer.documents.pdf import check_fits
 from tracer.errors import UsageError
-from tracer.handout import DEFAULT_DECIMALS, FORMATS
+from tracer.handout import DEFAULT_DECIMALS, FORMATS, HAND_INS, LMS
 from tracer.i18n import _, ngettext
 from tracer.output import Outputs
 from tracer.spec import load_spec
@@ -64,6 +64,24 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         default=DEFAULT_DECIMALS,
         help="decimals of the answers (default 4)",
     )
+    p.add_argument(
+        "--hand-in",
+        choices=HAND_INS,
+        default="paper",
+        help=_(
+            "how students hand in: paper (blanks on the sheet, default), file (an answers file for "
+            "`tracer check`) or both"
+        ),
+    )
+    p.add_argument(
+        "--lms",
+        choices=LMS,
+        action="append",
+        help=_(
+            "also write the handout for a learning-management system: moodle (moodle.xml, Cloze "
+            "questions) or canvas (canvas-qti.zip, QTI 1.2); may be given twice"
+        ),
+    )
     p.set_defaults(run=cmd_handout)
 
 
@@ -78,6 +96,8 @@ def cmd_handout(args: argparse.Namespace) -> int:
     if args.variants is not None and args.variant is not None and args.variant > args.variants:
         message = _("{variant} is more than the {variants} variants")
         raise UsageError("--variant", message.format(variant=args.variant, variants=args.variants))
+    if args.lms and args.variant is not None:
+        raise UsageError("--lms", _("an LMS file holds every variant; leave out --variant K"))
     outputs = Outputs(spec_inputs(args.spec))
     folder = outputs.folder(args.output, force=args.force, partial=args.variant is not None)
     spec = load_spec(args.spec, args.notation)
@@ -93,6 +113,8 @@ def cmd_handout(args: argparse.Namespace) -> int:
         ask=args.ask,
         format=args.format,
         notation=args.notation,
+        hand_in=args.hand_in,
+        lms=tuple(dict.fromkeys(args.lms or ())),
     )
     handout = make_handout(spec, request, _progress())
     files = handout_files(handout)
@@ -152,4 +174,27 @@ def summary(handout: Handout, folder: Path, files: int) -> str:
         rejections.format(rejected=rejected, why=why),
         grade.format(spec=folder / "variant-NN-spec.toml"),
     ]
+    if "canvas" in handout.request.lms:
+        lines += _canvas_scaled(handout)
     return "\n".join(lines)
+
+
+SHOWN = 6  # the values asked times a power of ten that the command names
+
+
+def _canvas_scaled(handout: Handout) -> list[str]:
+    """Return what the command says of the values Canvas asks times a power of ten, if any."""
+    from tracer.handout.canvas import scaled
+
+    found = scaled(handout)
+    if not found:
+        return []
+    which = ", ".join(f"{s.code} #{s.number} ×10^{s.scale}" for s in found[:SHOWN])
+    if len(found) > SHOWN:
+        which += ", " + _("and {count} more").format(count=len(found) - SHOWN)
+    return [
+        _(
+            "canvas: {count} answers are asked times a power of ten, as Canvas sets any number under "
+            "0.0001 in size to 0 and keeps 4 decimals of an answer typed: {which}"
+        ).format(count=len(found), which=which)
+    ]

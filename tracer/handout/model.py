@@ -98,6 +98,8 @@ class Request(NamedTuple):
     ask: str | None = None
     format: str = "md"
     notation: str | None = None
+    hand_in: str = "paper"
+    lms: tuple[str, ...] = ()
 
     def command(self, variant: int | None = None) -> str:
         """Return the command that makes this handout, or with ``variant`` that variant alone.
@@ -121,6 +123,10 @@ class Request(NamedTuple):
             words += ["--ask", shlex.quote(self.ask)]
         if self.format != "md":
             words += ["--format", self.format]
+        if self.hand_in != "paper":
+            words += ["--hand-in", self.hand_in]
+        for lms in self.lms if variant is None else ():  # one variant alone writes no LMS file
+            words += ["--lms", lms]
         return " ".join([*words, "-o", "DIR"])
 
 
@@ -189,6 +195,12 @@ def draw_spec(base: NetworkSpec, chosen: dict[str, Draw | None], rng: np.random.
         Sample(tuple(draw("x", v) for v in s.x), tuple(draw("y", v) for v in s.y)) for s in base.samples
     )
     rate = draw("learning_rate", base.learning_rate)
+    # the optimizer's hyper-parameters last, so that a spec without them draws as before
+    table = () if base.randomize is None else base.randomize.optimizer
+    hyper = dict(base.optimizer.hyper)
+    for key, rule in table:
+        hyper[key] = float(rule.value(int(rng.integers(rule.count()))))
+    optimizer = dataclasses.replace(base.optimizer, hyper=tuple(hyper.items()))
     return dataclasses.replace(
         base,
         weights=weights,
@@ -197,6 +209,7 @@ def draw_spec(base: NetworkSpec, chosen: dict[str, Draw | None], rng: np.random.
         learning_rate=rate,
         randomize=None,
         ask=(),
+        optimizer=optimizer,
         # A source's printed numbers belong to its own numbers, not to a variant's.
         published=(),
         published_by="",

@@ -50,6 +50,34 @@ def _batch(text: str) -> int | None:
     return size
 
 
+def _optimizers(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(_("give optimizers separated by commas, e.g. gd,momentum,adam"))
+    return names
+
+
+def optimizer_list(names: list[str] | None, spec) -> list | None:
+    """Return the optimizers ``--optimizers`` names (``adam``, ``momentum:book``), or None for the spec's.
+
+    One the spec's ``[optimizer]`` table names, in its convention, keeps the table's hyper-parameters;
+    the others take their defaults.
+    """
+    from tracer.optimizers import parse_optimizer
+
+    if not names:
+        return None
+    chosen = []
+    for text in names:
+        name, _colon, convention = text.partition(":")
+        table = {"name": name, "convention": convention or "torch"}
+        if (name, table["convention"]) == (spec.optimizer.name, spec.optimizer.convention):
+            chosen.append(spec.optimizer)
+        else:
+            chosen.append(parse_optimizer(table, "--optimizers"))
+    return chosen
+
+
 def add_parser(commands: argparse._SubParsersAction) -> None:
     """Add ``tracer train`` to the subcommands."""
     p = commands.add_parser(
@@ -68,6 +96,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--learning-rates", type=_rates, metavar="R[,R…]", help="one run per rate (default: the spec's)"
+    )
+    p.add_argument(
+        "--optimizers",
+        type=_optimizers,
+        metavar="NAME[,NAME…]",
+        help=_(
+            "one run per optimizer (× learning rate): gd, momentum, nesterov, adagrad, rmsprop, adam; "
+            "NAME:book for the book's convention (default: the spec's)"
+        ),
     )
     p.add_argument(
         "--batch", type=_batch, default=None, metavar="full|K", help="samples per step (default full)"
@@ -202,9 +239,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     _check_start(spec)
     watch = _watch(spec, args.watch)
     _check_work(spec, args, watch)
-    runs = len(args.learning_rates or [spec.learning_rate])
+    optimizers = optimizer_list(args.optimizers, spec)
+    runs = len(args.learning_rates or [spec.learning_rate]) * len(optimizers or [None])
     progress = _progress(args.steps * runs)
-    training = train(spec, args.steps, args.learning_rates, args.batch, args.seed, watch, args.spec, progress)
+    training = train(
+        spec, args.steps, args.learning_rates, args.batch, args.seed, watch, args.spec, progress, optimizers
+    )
     if progress is not None:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     written: tuple[str, ...] = ()
