@@ -115,9 +115,10 @@ def cmd_ids(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a student's answers (a file or a folder of files); exit 0 all right, 1 any wrong, 2 bad input."""
     from tracer.check.answers import answer_files
-    from tracer.check.grading import DEFAULT_DECIMALS as CHECK_DECIMALS
-    from tracer.check.grading import Tolerance, check
+    from tracer.check.grading import check
     from tracer.check.render import render, render_each
+    from tracer.tolerance import DEFAULT_DECIMALS as CHECK_DECIMALS
+    from tracer.tolerance import Tolerance
 
     answers = Path(args.answers)
     outputs = Outputs([*arguments.spec_inputs(args.spec), *answer_files(answers)])
@@ -191,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         default="term",
-        help="term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json",
+        help="term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json, "
+        "html (one self-contained page to step through)",
     )
     p.add_argument("-o", "--output", metavar="PATH", help=output_help)
     p.add_argument(

@@ -3,6 +3,7 @@
 Each writer in :data:`WRITERS` returns its files by path under the folder:
 
 * every preset's worked example: ``NAME.md`` with ``NAME.svg`` beside it, ``NAME.tex``, ``NAME.pdf``;
+* the step-through page of :data:`PAGES` (``tracer trace --format html``), e.g. ``mazur.html``;
 * the training reports of :data:`TRAININGS` (``tracer train``): ``NAME.md`` with its pictures as
   PNG and SVG, ``NAME.tex`` with them as PDF, and ``NAME.pdf``;
 * an example handout in ``handout/`` (:data:`HANDOUT`).
@@ -15,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracer.documents.pdf import compile_latex
-from tracer.documents.render import render_latex, render_markdown, render_svg
+from tracer.documents.render import render_html, render_latex, render_markdown, render_svg
 from tracer.errors import OutputError
 from tracer.handout.model import Request, make_handout
 from tracer.handout.pdf import typeset
@@ -50,6 +51,15 @@ def preset_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     Without ``pdf`` the files that need a TeX engine are left out (so for every writer).
     """
     return {file: data for name in preset_names() for file, data in report_files(name, pdf=pdf).items()}
+
+
+# The worked examples also written as a step-through page (each is about half a megabyte).
+PAGES = ("mazur",)
+
+
+def page_report_files(pdf: bool = True) -> dict[str, str | bytes]:
+    """Return the HTML page of each preset in :data:`PAGES`, e.g. ``{"mazur.html": …}`` (no TeX needed)."""
+    return {f"{name}.html": render_html(trace(load_spec(name))) for name in PAGES}
 
 
 # Training reports: name, preset, steps, learning rates, optimizers (() for the spec's).
@@ -101,7 +111,7 @@ def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
 
 
 # Every writer of reports/: each returns its files by path under the folder.
-WRITERS = (preset_report_files, training_report_files, handout_report_files)
+WRITERS = (preset_report_files, page_report_files, training_report_files, handout_report_files)
 
 
 def report_outputs(folder: Path, outputs: Outputs) -> None:
