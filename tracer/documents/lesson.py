@@ -28,7 +28,7 @@ from tracer.documents.derivations import equations_section
 from tracer.documents.diagram import ROLES, diagram, role, text_drawing
 from tracer.documents.gradient_check import check
 from tracer.documents.matrix_form import forward_steps
-from tracer.documents.optimizer_step import optimizer_update
+from tracer.documents.optimizer_step import optimizer_settings, optimizer_update
 from tracer.documents.styles import MathStyle
 from tracer.documents.writer import Writer
 from tracer.i18n import N_, _, language
@@ -365,6 +365,8 @@ class Lesson(Writer):
                 eta=sp.Eq(self.sym("eta"), shown_number(values[Ref("eta")]), evaluate=False),
             )
         )
+        if self.spec.optimizer.name != "gd":
+            blocks += optimizer_settings(self)
         return blocks
 
     def listed(self, exprs: list[sp.Expr]):

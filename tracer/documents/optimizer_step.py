@@ -69,8 +69,27 @@ FIRST_STEP = {
 }
 
 
+def optimizer_settings(lesson: Lesson) -> list[Block]:
+    """Return which optimizer takes the step, in which convention, with every hyper-parameter
+    (shown with the network, so that an exercise sheet carries them too)."""
+    optimizer = lesson.spec.optimizer
+    settings = [
+        q.ref
+        for q in lesson.trace.quantities
+        if q.given and q.ref.kind not in ("a", "y", "W", "b", "eta") and q.ref.step in (None, 1)
+    ]
+    return [
+        lesson.paragraph(
+            _("The step is taken by the optimizer {name}. {convention} Its settings:"),
+            name=_(NAMES[optimizer.name]),
+            convention=_(CONVENTIONS[optimizer.convention]),
+        ),
+        lesson.steps(settings),
+    ]
+
+
 def optimizer_update(lesson: Lesson) -> list[Block]:
-    """Return the update section for an optimizer: its convention, its settings, each state step."""
+    """Return the update section for an optimizer: how the conventions differ, each state step."""
     optimizer = lesson.spec.optimizer
     name = _(NAMES[optimizer.name])
     blocks: list[Block] = [
@@ -78,16 +97,12 @@ def optimizer_update(lesson: Lesson) -> list[Block]:
         lesson.paragraph(
             _(
                 "Each parameter takes a step decided by {name}: first the optimizer's state for that "
-                "parameter is brought up to date from its gradient, then the parameter moves. {convention}"
+                "parameter is brought up to date from its gradient, then the parameter moves."
             ),
             name=name,
-            convention=_(CONVENTIONS[optimizer.convention]),
         ),
         lesson.paragraph(_(DIFFERENCES[optimizer.name])),
     ]
-    settings = [q.ref for q in lesson.trace.quantities if q.given and q.ref.kind not in ("a", "y", "W", "b")]
-    blocks.append(lesson.paragraph(_("The settings of this step:")))
-    blocks.append(lesson.steps(settings))
     entries = optimizer_steps(lesson.trace)
     shared = [theta for theta, refs in entries if not refs]
     if shared:
