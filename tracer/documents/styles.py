@@ -319,7 +319,10 @@ def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str
         used += size
     rows = []
     for i, line in enumerate(lines):
-        picture = beside(line)[0] if line else ""
+        if all("\n" not in text for text, _ in line):
+            picture = "".join(text for text, _ in line)  # words only: one row, nothing to align
+        else:
+            picture = beside(line)[0]
         rows += [(" " * indent if i else "") + row for row in picture.split("\n")]
     return "\n".join(row.rstrip() for row in rows)
 
