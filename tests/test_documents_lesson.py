@@ -8,6 +8,7 @@ old weights in the backward pass, a source's differing figure, the gradient chec
 """
 
 import re
+import tomllib
 
 import pytest
 
@@ -15,7 +16,7 @@ from tracer import load_spec, trace
 from tracer.documents.render import render_markdown
 from tracer.ids import Ref
 from tracer.printing import format_number
-from tracer.spec import NOTATIONS, preset_names
+from tracer.spec import NOTATIONS, from_dict, preset_names, preset_text
 
 CASES = [(p, n) for p in preset_names() for n in NOTATIONS]
 
@@ -38,7 +39,9 @@ def test_the_equations_are_stated_before_the_backward_pass_uses_them(name, notat
     for label in ("BP1, ", "BP3, ", "BP4, "):
         assert stated < position(text, label) < backward
     assert stated < position(text, "BP2") < backward
-    source = "Andrew Ng's δ rule" if notation == "ng" else "Nielsen, Neural Networks and Deep Learning, chapter 2"
+    source = (
+        "Andrew Ng's δ rule" if notation == "ng" else "Nielsen, Neural Networks and Deep Learning, chapter 2"
+    )
     assert stated < position(text, source) < backward
     # δ is defined as ∂C/∂z, in the notation's own symbols, before it is used.
     assert stated < position(text, "The error term of a neuron") < backward
@@ -77,7 +80,10 @@ def test_every_output_weight_gets_its_chain_rule_and_the_bridge_to_delta(name, n
         for k in range(1, spec.layers[L - 1] + 1):
             value = format_number(result.values[Ref("dC/dW", L, j, k)])
             assert f"= {value}" in backward
-    assert backward.count("The factors after the first are the error term") == (1 if spec.samples[1:] == () else len(spec.samples)) * L
+    assert (
+        backward.count("The factors after the first are the error term")
+        == (1 if spec.samples[1:] == () else len(spec.samples)) * L
+    )
 
 
 @pytest.mark.parametrize(("name", "notation"), CASES)
@@ -100,7 +106,8 @@ def test_hidden_layers_show_the_sum_over_paths_with_its_number(name, notation):
 
 def test_mazur_shows_his_sum_over_paths_and_says_where_his_figure_differs():
     text = markdown("mazur")
-    assert r"\frac{\partial E_{o1}}{\partial \mathrm{out}_{h1}} + \frac{\partial E_{o2}}{\partial \mathrm{out}_{h1}}" in text
+    one, two = (rf"\frac{{\partial E_{{o{j}}}}}{{\partial \mathrm{{out}}_{{h1}}}}" for j in (1, 2))
+    assert f"{one} + {two}" in text
     assert "= 0.036350306" in text
     assert "Mazur prints 0.291027924" in text
     assert "0.291027774" in text[text.index("Mazur prints 0.291027924") :]
@@ -140,3 +147,18 @@ def test_a_zero_target_s_cross_entropy_term_is_said_to_be_zero_not_multiplied_ou
     text = markdown("softmax")
     assert r"- 0 \cdot \ln" not in text
     assert r"C_{1} &= - y_{1} \cdot \ln{\left(a^{3}_{1} \right)} = 0" in text
+
+
+def test_an_adam_step_is_worked_out_state_by_state_with_pytorchs_numbers():
+    data = tomllib.loads(preset_text("mazur"))
+    data.update(learning_rate=0.01, optimizer={"name": "adam"})
+    result = trace(from_dict(data))
+    text = render_markdown(result, svg="x.svg")
+    update = text[position(text, ". The update: Adam") : position(text, ". The loss after the update")]
+    assert "PyTorch's torch.optim" in update and "the book folds the correction" in update
+    for kind in ("m", "v", "m_hat", "v_hat"):
+        assert f"= {format_number(result.values[Ref(kind, 2, 1, 1)])}" in update, kind
+    # PyTorch's Adam on Mazur's network, lr 0.01, frozen biases: w1 = 0.14000022800975093 after step 1.
+    assert "= 0.140000228" in update and "= 0.390000001" in update
+    order = [position(update, name) for name in (r"m_{w_{5}}", r"\hat{m}_{w_{5}}", r"w^{+}_{5}")]
+    assert order == sorted(order)

@@ -206,16 +206,8 @@ def test_trace_prints_no_line_wider_than_eighty_columns(name, notation):
     assert not wide
 
 
-TITLE_TOO_WIDE = pytest.mark.xfail(
-    strict=True,
-    reason="templates/term/document.txt.j2 prints the title unwrapped, and neuron's is 68 columns",
-)
-
-
 @pytest.mark.parametrize("notation", NOTATIONS)
-@pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=TITLE_TOO_WIDE) if name == "neuron" else name for name in PRESETS]
-)
+@pytest.mark.parametrize("name", PRESETS)
 def test_trace_prints_no_line_wider_than_sixty_columns(name, notation):
     wide = [line for line in _trace_lines(name, notation, 60) if display_width(line) > 60]
     assert not wide

@@ -21,7 +21,7 @@ colour codes of the ``paint`` filter, and never breaks inside a word or a number
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from wcwidth import wcwidth
@@ -120,6 +120,7 @@ def table(
     indent: int = 0,
     numeric: Sequence[bool] | None = None,
     width: int | None = None,
+    paint: Sequence[Callable[[str], str]] = (),
 ) -> str:
     """Return rows of cells as aligned columns, ``gap`` spaces apart, each line indented.
 
@@ -127,7 +128,8 @@ def table(
     numeric column (``numeric``; by default, one whose body cells are all numbers) has its
     numbers aligned at the decimal point; other cells are left-aligned. With ``width``, a table
     wider than that wraps the words of its text cells (the widest column first, never a number)
-    onto more lines of the same row. Trailing spaces are dropped.
+    onto more lines of the same row. ``paint``, one function per body row, styles that row's
+    first cell once it is laid out (colour codes take no columns). Trailing spaces are dropped.
 
     >>> print(table([["h", "cost"], ["10⁻¹", "0.25"], ["10⁻²", "-1.125"], ["10⁻³", "12"]]))
     h     cost
@@ -159,13 +161,15 @@ def table(
     if width is not None:
         widths = _narrowed(cells, widths, [bool(n) for n in numeric], width - indent - gap * (count - 1))
     lines = []
-    for row in cells:
+    for number, row in enumerate(cells):
         wrapped = [
             [cell] if display_width(cell) <= widths[c] else wrap(cell, widths[c]).split("\n")
             for c, cell in enumerate(row)
         ]
         for k in range(max(len(w) for w in wrapped)):
             parts = [pad(w[k] if k < len(w) else "", widths[c]) for c, w in enumerate(wrapped)]
+            if number and paint and k == 0:
+                parts[0] = paint[number - 1](parts[0])
             lines.append((" " * indent + (" " * gap).join(parts)).rstrip())
     return "\n".join(lines)
 

@@ -11,7 +11,6 @@ maths pictures in the terminal's lines, ``wrap`` wraps prose, ``table`` lays out
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 
 import jinja2
@@ -20,6 +19,7 @@ from tracer.derive import symbol
 from tracer.documents.blocks import Document, Table
 from tracer.documents.diagram import diagram
 from tracer.documents.lesson import lesson
+from tracer.documents.page import page_context
 from tracer.documents.prose import markdown_escape, tex_code, tex_escape
 from tracer.documents.styles import LatexStyle, PrettyStyle, typeset
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
@@ -28,7 +28,17 @@ from tracer.terminal import table as text_table
 from tracer.trace import Trace
 
 # ANSI styles of the terminal document; NO_COLOR or a pipe turns them off.
-COLOURS = {"title": "1;4", "heading": "1;36", "subheading": "1", "rule": "2", "note": "33", "good": "32"}
+COLOURS = {
+    "title": "1;4",
+    "heading": "1;36",
+    "subheading": "1",
+    "rule": "2",
+    "note": "33",
+    "good": "32",
+    "correct": "32",
+    "wrong": "31",
+    "carried_forward": "33",
+}
 
 
 def render_json(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
@@ -58,13 +68,13 @@ def render_json(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
 
 @cache
 def environment(kind: str) -> jinja2.Environment:
-    """Return the Jinja environment of one output kind: ``md``, ``tex``, ``term`` or ``svg``.
+    """Return the Jinja environment of one output kind: ``md``, ``tex``, ``term``, ``svg`` or ``html``.
 
-    LaTeX templates use ``<< >>`` and ``<% %>`` so that TeX's braces need no escaping; only the
-    SVG environment escapes (XML) automatically.
+    LaTeX templates use ``<< >>`` and ``<% %>`` so that TeX's braces need no escaping; the SVG and
+    HTML environments escape (XML, HTML) automatically.
     """
     options = LATEX_SYNTAX if kind == "tex" else {}
-    env = new_environment(cache_compiled=True, autoescape=kind == "svg", **options)
+    env = new_environment(cache_compiled=True, autoescape=kind in ("svg", "html"), **options)
     env.filters["md"] = markdown_escape
     env.filters["tex"] = tex_escape
     env.filters["code"] = tex_code
@@ -93,7 +103,8 @@ def _table(context: jinja2.runtime.Context, table: Table) -> str:
     point, text cells wrapped to fit the context's ``width`` (the table is indented two columns)."""
     rows = [table.head, *table.rows]
     cells = [["".join(span.text for span in cell) for cell in row] for row in rows]
-    return text_table(cells, numeric=table.numeric, width=context["width"] - 2)
+    paint = [lambda text, tone=tone: _paint(context, text, tone) for tone in table.tones]
+    return text_table(cells, numeric=table.numeric, width=context["width"] - 2, paint=paint)
 
 
 @jinja2.pass_context
@@ -129,8 +140,24 @@ def render_markdown(trace: Trace, decimals: int = DEFAULT_DECIMALS, svg: str | N
 
 def render_svg(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
     """Return the network diagram as an SVG image, labels in Unicode."""
-    picture = diagram(trace, MathPrinter(trace.naming, decimals).text)
+    printer = MathPrinter(trace.naming, decimals, minus="\N{MINUS SIGN}", inline_fractions=True)
+    picture = diagram(trace, printer.text)
     return environment("svg").get_template("svg/network.svg.j2").render(diagram=picture)
+
+
+def render_html(trace: Trace, decimals: int = DEFAULT_DECIMALS, fragment: bool = False) -> str:
+    """Return the worked example as one self-contained HTML page to step through, or (``fragment``)
+    the same page as a notebook output's HTML, without ``<html>`` and ``<head>``.
+
+    KaTeX typesets the maths in the page; the diagram is inline SVG; no network request is made.
+    """
+    doc = document(trace, decimals)
+    template = "html/fragment.html.j2" if fragment else "html/document.html.j2"
+    return (
+        environment("html")
+        .get_template(template)
+        .render(doc=doc, **page_context(trace, render_svg(trace, decimals)))
+    )
 
 
 def render_latex(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
@@ -147,8 +174,3 @@ def render_terminal(
     doc = lesson(trace, PrettyStyle(MathPrinter(trace.naming, decimals), width - 4))
     template = environment("term").get_template("term/document.txt.j2")
     return template.render(doc=doc, width=width, colour=colour)
-
-
-def colour_wanted(stream_is_tty: bool) -> bool:
-    """Return True when terminal output should be coloured: a TTY and no ``NO_COLOR`` set."""
-    return stream_is_tty and not os.environ.get("NO_COLOR")
