@@ -4,7 +4,8 @@ For every parameter the optimizer's state is worked out before the new value, ea
 quantity with its formula and numbers (the velocity; AdaGrad's and RMSProp's squares; Adam's
 moments and their bias correction), in the order :func:`tracer.trace.optimizer_steps` gives. The
 section says which convention the numbers follow (PyTorch's ``torch.optim`` or the book
-『밑바닥부터 시작하는 딥러닝』) and where the two differ, and lists every hyper-parameter used.
+『밑바닥부터 시작하는 딥러닝』, Deep Learning from Scratch) and where the two differ, and lists
+every hyper-parameter used.
 """
 
 from __future__ import annotations
@@ -29,8 +30,7 @@ NAMES = {
 CONVENTIONS = {
     "torch": N_("The numbers follow PyTorch's torch.optim."),
     "book": N_(
-        "The numbers follow the book Deep Learning from Scratch (밑바닥부터 시작하는 딥러닝, "
-        "its common/optimizer.py)."
+        "The numbers follow the book Deep Learning from Scratch by Koki Saito (its common/optimizer.py)."
     ),
 }
 # Where the two conventions part, said once per optimizer.
