@@ -13,7 +13,8 @@ import tomllib
 import pytest
 
 from tracer import load_spec, trace
-from tracer.documents.render import render_markdown
+from tracer.documents.pdf import compile_latex
+from tracer.documents.render import render_latex, render_markdown
 from tracer.ids import Ref
 from tracer.printing import format_number
 from tracer.spec import NOTATIONS, from_dict, preset_names, preset_text
@@ -162,3 +163,13 @@ def test_an_adam_step_is_worked_out_state_by_state_with_pytorchs_numbers():
     assert "= 0.140000228" in update and "= 0.390000001" in update
     order = [position(update, name) for name in (r"m_{w_{5}}", r"\hat{m}_{w_{5}}", r"w^{+}_{5}")]
     assert order == sorted(order)
+
+
+@pytest.mark.parametrize(
+    ("name", "convention"), [("adam", "book"), ("nesterov", "torch"), ("rmsprop", "book")]
+)
+def test_an_optimizer_step_compiles_to_pdf_in_either_convention(name, convention):
+    data = tomllib.loads(preset_text("mazur"))
+    data.update(optimizer={"name": name, "convention": convention})
+    pdf = compile_latex(render_latex(trace(from_dict(data))))
+    assert pdf.startswith(b"%PDF")
