@@ -13,6 +13,7 @@ from tracer import load_spec, trace
 from tracer.check.grading import check
 from tracer.check.render import render_term
 from tracer.cli import main
+from tracer.documents.prose import markdown_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +71,7 @@ def test_a_bad_file_in_a_folder_is_named_and_the_rest_are_checked(class_folder, 
     assert status == 2
     hint = '"out_h3" is not a quantity of this network; did you mean "out_h1"?'
     assert err == f"tracer: {class_folder / 'dave.toml'}: {hint}\n"
-    assert out.count("checked against") == 3
+    assert out.count("Checked against") == 3
 
 
 def test_json_gives_every_field_per_answer(mazur, tmp_path, capsys):
@@ -101,11 +102,11 @@ def test_markdown_feedback_sheet(mazur, tmp_path, capsys):
     path = write(tmp_path, "answers.toml", answers)
     status, out, _ = run(capsys, "mazur", str(path), "--format", "md")
     assert status == 1
-    assert out.startswith(f"# Feedback on `{path}`")
-    assert "The first wrong step is $\\mathrm{net}_{o1}$." in out
+    assert out.startswith(f"## Feedback on {markdown_escape(str(path))}")
+    assert "The first wrong step is $\\mathrm{net}_{o1}$ (net\\_o1)." in out
     assert "| ↪ | $\\mathrm{out}_{o1}$ |" in out
     assert "carried forward from $\\mathrm{net}_{o1}$" in out
-    assert "&= \\sigma{\\left(0.5059 \\right)} = 0.623844848" in out
+    assert "&= \\sigma{\\left(0.5059 \\right)} \\\\\n&= 0.623844848" in out
 
 
 def test_one_sheet_per_student_into_a_folder(class_folder, tmp_path, capsys):
@@ -115,7 +116,7 @@ def test_one_sheet_per_student_into_a_folder(class_folder, tmp_path, capsys):
     assert status == 1
     assert out == ""
     assert sorted(p.name for p in sheets.iterdir()) == ["alice.md", "bob.md", "carol.md"]
-    assert "# Feedback on" in (sheets / "bob.md").read_text(encoding="utf-8")
+    assert "## Feedback on" in (sheets / "bob.md").read_text(encoding="utf-8")
 
 
 def test_rtol_and_decimals_options(mazur, tmp_path, capsys):

@@ -38,7 +38,9 @@ def test_the_equations_are_stated_before_the_backward_pass_uses_them(name, notat
     for label in ("BP1, ", "BP3, ", "BP4, "):
         assert stated < position(text, label) < backward
     assert stated < position(text, "BP2") < backward
-    source = "Andrew Ng's δ rule" if notation == "ng" else "Nielsen, Neural Networks and Deep Learning, chapter 2"
+    source = (
+        "Andrew Ng's δ rule" if notation == "ng" else "Nielsen, Neural Networks and Deep Learning, chapter 2"
+    )
     assert stated < position(text, source) < backward
     # δ is defined as ∂C/∂z, in the notation's own symbols, before it is used.
     assert stated < position(text, "The error term of a neuron") < backward
@@ -77,7 +79,10 @@ def test_every_output_weight_gets_its_chain_rule_and_the_bridge_to_delta(name, n
         for k in range(1, spec.layers[L - 1] + 1):
             value = format_number(result.values[Ref("dC/dW", L, j, k)])
             assert f"= {value}" in backward
-    assert backward.count("The factors after the first are the error term") == (1 if spec.samples[1:] == () else len(spec.samples)) * L
+    assert (
+        backward.count("The factors after the first are the error term")
+        == (1 if spec.samples[1:] == () else len(spec.samples)) * L
+    )
 
 
 @pytest.mark.parametrize(("name", "notation"), CASES)
@@ -100,7 +105,8 @@ def test_hidden_layers_show_the_sum_over_paths_with_its_number(name, notation):
 
 def test_mazur_shows_his_sum_over_paths_and_says_where_his_figure_differs():
     text = markdown("mazur")
-    assert r"\frac{\partial E_{o1}}{\partial \mathrm{out}_{h1}} + \frac{\partial E_{o2}}{\partial \mathrm{out}_{h1}}" in text
+    one, two = (rf"\frac{{\partial E_{{o{j}}}}}{{\partial \mathrm{{out}}_{{h1}}}}" for j in (1, 2))
+    assert f"{one} + {two}" in text
     assert "= 0.036350306" in text
     assert "Mazur prints 0.291027924" in text
     assert "0.291027774" in text[text.index("Mazur prints 0.291027924") :]

@@ -251,6 +251,27 @@ CASES = [
         "number",
     ),
     ("empty file", "s.toml", "", "layers", "missing"),
+    (
+        "published number for no quantity",
+        "s.toml",
+        BASE_TOML.replace("[[samples]]", '[published]\n"a[3][1]" = "0.5"\n\n[[samples]]'),
+        "published.a[3][1]",
+        "not a quantity of this network",
+    ),
+    (
+        "published number not a string",
+        "s.toml",
+        BASE_TOML.replace("[[samples]]", '[published]\n"a[1][1]" = 0.5\n\n[[samples]]'),
+        "published.a[1][1]",
+        "as a string",
+    ),
+    (
+        "published id that is no id",
+        "s.toml",
+        BASE_TOML.replace("[[samples]]", '[published]\n"out_h1" = "0.5"\n\n[[samples]]'),
+        "published.out_h1",
+        "quantity id",
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -115,7 +116,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             write_output(report, str(Path(args.output) / f"{stem}{suffix}"))
         return result.exit_status
     colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    write_output(render(result, args.format, colour), args.output)
+    width = shutil.get_terminal_size().columns
+    write_output(render(result, args.format, colour, width), args.output)
     return result.exit_status
 
 

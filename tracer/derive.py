@@ -292,7 +292,9 @@ def _paths(net: _Network, l: int, j: int, s: int | None) -> Equation:
 
 def _hidden_delta(net: _Network, l: int, j: int, s: int | None) -> Equation:
     """Return BP2: δˡ_j = ∂C/∂aˡ_j · g′(zˡ_j), with ∂C/∂aˡ_j from :func:`_paths`."""
-    return _equation(Ref("delta", l, j, sample=s), BP2, _mul(_sym("dC/da", l, j, s=s), _sym("da/dz", l, j, s=s)))
+    return _equation(
+        Ref("delta", l, j, sample=s), BP2, _mul(_sym("dC/da", l, j, s=s), _sym("da/dz", l, j, s=s))
+    )
 
 
 def _batch_gradients(net: _Network) -> list[Equation]:

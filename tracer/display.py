@@ -168,7 +168,9 @@ class DerivativeOf(sp.Expr):
 
     def _latex(self, printer) -> str:
         body, variable = self.args
-        return rf"\frac{{\partial}}{{\partial {printer._print(variable)}}} \left({printer._print(body)}\right)"
+        return (
+            rf"\frac{{\partial}}{{\partial {printer._print(variable)}}} \left({printer._print(body)}\right)"
+        )
 
     def _pretty(self, printer) -> prettyForm:
         body, variable = self.args
@@ -181,13 +183,16 @@ class Cases(sp.Expr):
 
     def _latex(self, printer) -> str:
         # "{}" first: a Markdown line that starts with "- " would become a list item.
-        rows = [rf"{{}}{printer._print(v)} & {printer._print(c)}" for v, c in zip(self.args[::2], self.args[1::2])]
+        rows = [
+            rf"{{}}{printer._print(v)} & {printer._print(c)}"
+            for v, c in zip(self.args[::2], self.args[1::2], strict=True)
+        ]
         # The printer's row break ends a line in Markdown, whose renderers protect it only there.
         return r"\begin{cases}" + printer._settings.get("row_break", r"\\").join(rows) + r"\end{cases}"
 
     def _pretty(self, printer) -> prettyForm:
         pieces = []
-        for v, c in zip(self.args[::2], self.args[1::2]):
+        for v, c in zip(self.args[::2], self.args[1::2], strict=True):
             pieces.append(prettyForm(*stringPict.next(printer._print(v), "  for ", printer._print(c))))
         form = pieces[0]
         for piece in pieces[1:]:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracer.activations import Activation, activation
+from tracer.activations import Activation
 from tracer.errors import SpecError
 from tracer.ids import Ref
 from tracer.losses import Loss
-from tracer.losses import loss as find_loss
 from tracer.spec import NetworkSpec
 
 Array = np.ndarray
@@ -37,8 +36,8 @@ class Network:
         return cls(
             tuple(np.array(w, dtype=float) for w in spec.weights),
             tuple(np.array(b, dtype=float) for b in spec.biases),
-            tuple(activation(name, "", spec.leaky_relu_slope) for name in spec.activations),
-            find_loss(spec.loss),
+            spec.g,
+            spec.cost,
         )
 
     def forward(self, x: Array) -> tuple[list[Array], list[Array]]:

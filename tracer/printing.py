@@ -25,23 +25,27 @@ from tracer.notation import Naming
 DEFAULT_DECIMALS = 9
 
 
-def format_number(value: float, decimals: int = DEFAULT_DECIMALS, fixed: bool = False) -> str:
+def format_number(
+    value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-", fixed: bool = False
+) -> str:
     """Return ``value`` as printed everywhere in tracer: rounded to ``decimals``, no trailing zeros.
 
-    Mazur prints w5+ as 0.35891648 and net_h2 as 0.3925 in the same way. With ``fixed`` the
-    trailing zeros stay, as an answer asked to ``decimals`` places is written (0.8400).
+    Mazur prints w5+ as 0.35891648 and net_h2 as 0.3925 in the same way. ``minus`` is the sign
+    of a negative number: ASCII for LaTeX (which sets it as a minus) and the terminal, U+2212
+    where the text is typeset as it is (an SVG picture). With ``fixed`` the trailing zeros stay,
+    as an answer asked to ``decimals`` places is written (0.8400).
 
     >>> format_number(0.15), format_number(0.5932699921071872), format_number(0.39249999999999996)
     ('0.15', '0.593269992', '0.3925')
-    >>> format_number(-2e-12), format_number(1.0)
-    ('0', '1')
+    >>> format_number(-2e-12), format_number(1.0), format_number(-0.25, minus="\N{MINUS SIGN}")
+    ('0', '1', '−0.25')
     >>> format_number(0.84, 4, fixed=True), format_number(-2e-12, 2, fixed=True)
     ('0.8400', '0.00')
     """
-    text = f"{value:.{decimals}f}"
+    text = f"{abs(value):.{decimals}f}"
     if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+    return text if value >= 0 or not text.strip("0.") else minus + text
 
 
 class Shown(sp.UnevaluatedExpr):
@@ -197,6 +201,8 @@ class TracerPrettyPrinter(PrettyPrinter):
         "order": "none",
         "use_unicode": True,
         "wrap_line": False,
+        "minus": "-",
+        "inline_fractions": False,
     }
 
     def _print_Symbol(self, expr: sp.Symbol, bold_name: bool = False) -> prettyForm:
@@ -204,7 +210,18 @@ class TracerPrettyPrinter(PrettyPrinter):
         return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
-        return prettyForm(format_number(float(expr), self._settings["decimals"]))
+        return prettyForm(format_number(float(expr), self._settings["decimals"], self._settings["minus"]))
+
+    def _print_Rational(self, expr: sp.Rational) -> prettyForm:
+        if expr.q != 1 and self._settings["inline_fractions"]:
+            form = prettyForm(f"{abs(expr.p)}/{expr.q}", binding=prettyForm.DIV)
+            return (
+                prettyForm(*form.left(self._settings["minus"]), binding=prettyForm.NEG) if expr < 0 else form
+            )
+        if expr >= 0 or self._settings["minus"] == "-":
+            return super()._print_Rational(expr)
+        magnitude = super()._print_Rational(-expr)
+        return prettyForm(*magnitude.left(self._settings["minus"]), binding=prettyForm.NEG)
 
     def _print_UnevaluatedExpr(self, expr: sp.UnevaluatedExpr) -> prettyForm:
         form = self._print(expr.args[0])
@@ -224,14 +241,29 @@ class MathPrinter:
     """Return-free bundle of the printers of one document: one notation, one number format.
 
     ``latex(expr)`` gives LaTeX, ``text(expr)`` one-line Unicode, ``pretty(expr)`` the 2-D
-    Unicode picture SymPy draws for the terminal.
+    Unicode picture SymPy draws for the terminal. ``minus`` is the sign of a negative number in
+    the Unicode printings (see :func:`format_number`); ``inline_fractions`` prints every fraction
+    on one line, ``13/18`` (for a picture's labels), where SymPy would stack a long one.
     """
 
-    def __init__(self, naming: Naming, decimals: int = DEFAULT_DECIMALS, row_break: str = "\\\\") -> None:
+    def __init__(
+        self,
+        naming: Naming,
+        decimals: int = DEFAULT_DECIMALS,
+        row_break: str = "\\\\",
+        minus: str = "-",
+        inline_fractions: bool = False,
+    ) -> None:
         self.naming = naming
         self.decimals = decimals
         self._latex = TracerLatexPrinter({"naming": naming, "decimals": decimals, "row_break": row_break})
-        self._pretty = TracerPrettyPrinter({"naming": naming, "decimals": decimals})
+        settings = {
+            "naming": naming,
+            "decimals": decimals,
+            "minus": minus,
+            "inline_fractions": inline_fractions,
+        }
+        self._pretty = TracerPrettyPrinter(settings)
         self._cache: dict[tuple[str, sp.Expr], str] = {}
 
     def latex(self, expr: sp.Expr) -> str:

@@ -10,19 +10,21 @@ from __future__ import annotations
 import json
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from importlib import resources
 from itertools import pairwise
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tracer.activations import activation
+from tracer.activations import Activation, activation
 from tracer.errors import SpecError, nearest
-from tracer.ids import Ref, parse
 from tracer.handout.randomize import Randomize, parse_ask, parse_randomize
+from tracer.ids import Ref, parse
+from tracer.losses import Loss
 from tracer.losses import loss as find_loss
 
 Matrix = tuple[tuple[float, ...], ...]
@@ -110,7 +112,9 @@ class NetworkSpec:
         for key, printed in self.published:
             ref = parse(key)
             if ref not in values:
-                raise SpecError(f"published.{key}", "not a quantity of this network; `tracer ids SPEC` lists them")
+                raise SpecError(
+                    f"published.{key}", "not a quantity of this network; `tracer ids SPEC` lists them"
+                )
             decimals = len(printed.partition(".")[2])
             if f"{float(values[ref]):.{decimals}f}" != f"{float(printed):.{decimals}f}":
                 differences.append((ref, printed, self.published_by))
@@ -132,6 +136,25 @@ class NetworkSpec:
             len(self.samples),
             self.update_biases,
         )
+
+    @cached_property
+    def g(self) -> tuple[Activation, ...]:
+        """Return each layer's activation strategy, layer 1 first (``g[l - 1]`` is layer l's)."""
+        return tuple(activation(name, "", self.leaky_relu_slope) for name in self.activations)
+
+    @cached_property
+    def cost(self) -> Loss:
+        """Return the loss strategy (value, slope, formula)."""
+        return find_loss(self.loss)
+
+    @property
+    def sample_numbers(self) -> tuple[int | None, ...]:
+        """Return the numbers that tag per-sample quantities: ``(None,)`` for one sample, else 1..n.
+
+        With one sample the ids carry no ``#s`` (``a[2][1]``); with several, ``a[2][1]#1`` ….
+        """
+        n = len(self.samples)
+        return tuple(range(1, n + 1)) if n > 1 else (None,)
 
     @property
     def parameter_count(self) -> int:
@@ -246,16 +269,23 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
 def _published(value: Any) -> tuple[tuple[str, str], ...]:
     """Return a source's printed numbers as (id, digits) pairs, in the order given."""
     if not isinstance(value, dict):
-        raise SpecError("published", 'must be a table of id = "number as printed", e.g. "C\'" = "0.291027924"')
+        raise SpecError(
+            "published", 'must be a table of id = "number as printed", e.g. "C\'" = "0.291027924"'
+        )
     pairs = []
     for key, printed in value.items():
         try:
-            parse(key)
+            if parse(key) is None:
+                raise ValueError(key)
             float(printed)
         except (ValueError, TypeError):
-            raise SpecError(f"published.{key}", 'give a quantity id and its number as a string, e.g. "C" = "0.298371109"') from None
+            raise SpecError(
+                f"published.{key}", 'give a quantity id and its number as a string, e.g. "C" = "0.298371109"'
+            ) from None
         if not isinstance(printed, str):
-            raise SpecError(f"published.{key}", 'write the number as a string, as the source prints it, e.g. "0.35891648"')
+            raise SpecError(
+                f"published.{key}", 'write the number as a string, as the source prints it, e.g. "0.35891648"'
+            )
         pairs.append((key, printed))
     return tuple(pairs)
 

@@ -79,7 +79,11 @@ def spec_toml(spec: NetworkSpec, comment: str = "") -> str:
         for kind, rule in spec.randomize.to_dict().items():
             lines.append(f"{kind} = {_rule(rule)}")
     if spec.published:
-        lines += ["", "[published]", *(f"{toml_string(key)} = {toml_string(text)}" for key, text in spec.published)]
+        lines += [
+            "",
+            "[published]",
+            *(f"{toml_string(key)} = {toml_string(text)}" for key, text in spec.published),
+        ]
     return "\n".join(lines) + "\n"
 
 

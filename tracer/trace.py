@@ -123,4 +123,5 @@ def trace(spec: NetworkSpec) -> Trace:
     """
     values = evaluate(spec)
     quantities = tuple(Quantity(eq, values[eq.ref]) for eq in derive(spec.shape))
+    spec.published_differences(values)  # a published number must name a quantity of this network
     return Trace(spec, quantities)

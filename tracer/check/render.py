@@ -1,8 +1,8 @@
 """Outputs of ``tracer check``: a terminal report, a Markdown feedback sheet, JSON.
 
-The grading model (:mod:`tracer.check.grading`) holds every fact; this module only formats. One Jinja
-environment with filters registered by name, templates under ``templates/check/`` (their context
-is described in ``templates/README.md``), all maths text from :mod:`tracer.printing`.
+The grading model (:mod:`tracer.check.grading`) holds every fact; :mod:`tracer.check.feedback` says
+it as a document of blocks, which the worked examples' renderers (:mod:`tracer.documents.render`)
+show in the terminal or as Markdown; JSON is written here. All maths text from :mod:`tracer.printing`.
 """
 
 from __future__ import annotations
@@ -12,125 +12,46 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import sympy as sp
-from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
+from tracer.check.feedback import feedback
 from tracer.check.grading import CARRIED, CORRECT, WRONG, CheckResult, Grade, Mark
-from tracer.ids import Ref
-from tracer.printing import DEFAULT_DECIMALS, MathPrinter, TracerPrettyPrinter
-from tracer.templating import new_environment
-
-COLOURS = {CORRECT: "32", WRONG: "31", CARRIED: "33", "dim": "2", "bold": "1"}
+from tracer.documents.render import environment
+from tracer.documents.styles import LatexStyle, PrettyStyle
+from tracer.printing import DEFAULT_DECIMALS, MathPrinter
 
 
 class _Maths:
-    """Return-free bundle of the filters that print maths and numbers for one notation."""
+    """Return-free LaTeX printing for the JSON report, cached: formulas repeat across answer files."""
 
     def __init__(self, printer: MathPrinter) -> None:
         self.printer = printer
-        self.pretty = TracerPrettyPrinter({"naming": printer.naming, "decimals": printer.decimals})
         self._latex: dict[sp.Expr, str] = {}
-        self._tops: dict[Ref, str] = {}
-        self._symbols: dict[Ref, prettyForm] = {}
-        self._steps: dict[tuple[Ref, bool], str] = {}
 
     def latex(self, expr: sp.Expr) -> str:
-        """Return LaTeX, cached: formulas repeat across answer files."""
+        """Return LaTeX of ``expr``, printed once."""
         if expr not in self._latex:
             self._latex[expr] = self.printer.latex(expr)
         return self._latex[expr]
 
-    def worked(self, mark: Mark, yours: bool = False, formula: bool = True) -> str:
-        """Return the step as a Unicode picture: ``symbol = formula`` over ``= numbers = value``.
 
-        With ``yours`` the numbers are the student's own and the value what they give; without
-        ``formula`` only ``symbol = numbers = value``. The true step is printed once per quantity.
-        """
-        if mark.formula is None:
-            return ""
-        key = (mark.ref, formula)
-        if not yours and key in self._steps:
-            return self._steps[key]
-        numbers = mark.yours_substituted if yours else mark.substituted
-        value = mark.yours if yours else mark.expected
-        if mark.ref not in self._symbols:
-            self._symbols[mark.ref] = self.pretty._print(mark.symbol)
-        symbol = self._symbols[mark.ref]
-        tail = (" = ", self.pretty._print(numbers), " = ", self.printer.number(value))
-        if not formula:
-            text = self._render(*stringPict.next(symbol, *tail))
-        else:
-            if mark.ref not in self._tops:
-                top = stringPict.next(symbol, " = ", self.pretty._print(mark.formula))
-                self._tops[mark.ref] = self._render(*top)
-            text = self._tops[mark.ref] + "\n" + self._render(*stringPict.next(" " * symbol.width(), *tail))
-        if not yours:
-            self._steps[key] = text
-        return text
-
-    @staticmethod
-    def _render(text: str, baseline: int) -> str:
-        return "\n".join(
-            line.rstrip() for line in prettyForm(text, baseline).render(wrap_line=False).split("\n")
-        )
+def _printer(result: CheckResult, markdown: bool = False) -> MathPrinter:
+    return MathPrinter(result.trace.naming, DEFAULT_DECIMALS, row_break="\\\\\n" if markdown else "\\\\")
 
 
-def environment(printer: MathPrinter, colour: bool = False) -> jinja2.Environment:
-    """Return the Jinja environment of the check outputs, its filters bound to ``printer``."""
-    env = new_environment()
-    maths = _Maths(printer)
-
-    def paint(text: str, style: str) -> str:
-        return f"\033[{COLOURS[style]}m{text}\033[0m" if colour and style in COLOURS else text
-
-    env.filters.update(
-        latex=maths.latex,
-        text=printer.text,
-        worked=maths.worked,
-        pad=lambda text, width: text.ljust(width),
-        number=printer.number,
-        signed=lambda v: _signed(printer.number(v)),
-        paint=paint,
+def render_term(result: CheckResult, colour: bool = False, width: int = 100) -> str:
+    """Return the terminal report, fitted to ``width`` columns; ANSI colour only when ``colour``."""
+    # The command says which files it could not read on stderr, next to the terminal report.
+    doc = feedback(replace(result, problems=()), PrettyStyle(_printer(result), width - 4))
+    return (
+        environment("term").get_template("term/document.txt.j2").render(doc=doc, width=width, colour=colour)
     )
-    return env
-
-
-def _signed(number: str) -> str:
-    """Return a formatted difference with its sign: ``+0.00003``, ``-0.1``, ``0``."""
-    return number if number.startswith("-") or number == "0" else "+" + number
-
-
-def _printer(result: CheckResult) -> MathPrinter:
-    return MathPrinter(result.trace.naming, DEFAULT_DECIMALS)
-
-
-def _context(result: CheckResult, printer: MathPrinter) -> dict[str, Any]:
-    marks = [m for g in result.grades for m in g.marks]
-    return {
-        "result": result,
-        "spec": result.trace.spec,
-        "widths": {
-            "symbol": max((len(printer.text(m.symbol)) for m in marks), default=1),
-            "given": max((len(printer.number(m.given)) for m in marks), default=5),
-            "expected": max((len(printer.number(m.expected)) for m in marks), default=8),
-            "difference": max((len(printer.number(abs(m.difference))) + 1 for m in marks), default=10),
-        },
-    }
-
-
-def render_term(result: CheckResult, colour: bool = False) -> str:
-    """Return the terminal report; ANSI colour only when ``colour`` is True."""
-    printer = _printer(result)
-    template = environment(printer, colour).get_template("check/report.txt.j2")
-    return template.render(_context(result, printer))
 
 
 def render_markdown(result: CheckResult) -> str:
     """Return the feedback sheets as Markdown with $…$ maths, one section per answer file."""
-    printer = _printer(result)
-    template = environment(printer).get_template("check/report.md.j2")
-    return template.render(_context(result, printer))
+    doc = feedback(result, LatexStyle(_printer(result, markdown=True)))
+    return environment("md").get_template("md/document.md.j2").render(doc=doc, svg=None)
 
 
 def render_json(result: CheckResult) -> str:
@@ -190,13 +111,13 @@ def _mark_json(mark: Mark, maths: _Maths, rounded: bool) -> dict[str, Any]:
     return data
 
 
-def render(result: CheckResult, format: str, colour: bool = False) -> str:
+def render(result: CheckResult, format: str, colour: bool = False, width: int = 100) -> str:
     """Return the report of every answer file in one text, in ``format`` (term, md or json)."""
     if format == "json":
         return render_json(result)
     if format == "md":
         return render_markdown(result)
-    return render_term(result, colour)
+    return render_term(result, colour, width)
 
 
 def render_each(result: CheckResult, format: str) -> list[tuple[str, str]]:

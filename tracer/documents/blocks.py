@@ -65,9 +65,10 @@ class Line(NamedTuple):
 
 
 class Heading(NamedTuple):
-    """Return-free section heading: ``level`` 1 (section), 2 or 3; ``number`` "4" or "" (none)."""
+    """Return-free section heading, a sentence (it may hold maths): ``level`` 1 (section), 2 or 3;
+    ``number`` "4" or "" (none)."""
 
-    text: str
+    spans: Sentence
     level: int = 1
     number: str = ""
     kind: str = "heading"
@@ -111,12 +112,15 @@ class Equations(NamedTuple):
 class Table(NamedTuple):
     """Return-free table: a head row and body rows of cells, each cell a sentence.
 
-    ``numeric`` says per column whether it holds numbers (right- or decimal-aligned).
+    ``numeric`` says per column whether it holds numbers (right- or decimal-aligned); ``tones``,
+    if given, one per row: "" or a style a format may colour the row's first cell with
+    ("correct", "wrong", "carried_forward").
     """
 
     head: tuple[Sentence, ...]
     rows: tuple[tuple[Sentence, ...], ...]
     numeric: tuple[bool, ...]
+    tones: tuple[str, ...] = ()
     kind: str = "table"
 
 
@@ -161,4 +165,6 @@ class Document(NamedTuple):
 
     def steps(self) -> tuple[Step, ...]:
         """Return every worked step of the document, in reading order."""
-        return tuple(s for section in self.sections for b in section.blocks if b.kind == "steps" for s in b.steps)
+        return tuple(
+            s for section in self.sections for b in section.blocks if b.kind == "steps" for s in b.steps
+        )

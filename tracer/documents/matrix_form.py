@@ -38,7 +38,9 @@ def _column(lesson: Lesson, kind: str, l: int | None, s: int | None) -> sp.Immut
 
 def _weights(lesson: Lesson, l: int) -> sp.ImmutableMatrix:
     """Return the traced weight matrix Wˡ."""
-    return matrix([[lesson.value(Ref("W", l, j, k)) for k in lesson.neurons(l - 1)] for j in lesson.neurons(l)])
+    return matrix(
+        [[lesson.value(Ref("W", l, j, k)) for k in lesson.neurons(l - 1)] for j in lesson.neurons(l)]
+    )
 
 
 def _slope_name(lesson: Lesson, l: int, s: int | None) -> sp.Expr:
@@ -64,22 +66,51 @@ def vector_equations(lesson: Lesson) -> list[Block]:
         jac = Partial(naming.vector("a", L), naming.vector("z", L))
         bp1 = sp.Eq(delta, Product(Transposed(jac), Partial(cost, naming.vector("a", L))), evaluate=False)
     else:
-        bp1 = sp.Eq(delta, Hadamard(Partial(cost, naming.vector("a", L)), _slope_name(lesson, L, None)), evaluate=False)
-    blocks: list[Block] = [lesson.paragraph(_("BP1, the error term of the output layer: {equation}"), equation=bp1)]
+        bp1 = sp.Eq(
+            delta,
+            Hadamard(Partial(cost, naming.vector("a", L)), _slope_name(lesson, L, None)),
+            evaluate=False,
+        )
+    blocks: list[Block] = [
+        lesson.paragraph(_("BP1, the error term of the output layer: {equation}"), equation=bp1)
+    ]
     for l in range(L - 1, 0, -1):
         back = Product(Transposed(naming.vector("W", l + 1)), naming.vector("delta", l + 1))
         bp2 = sp.Eq(naming.vector("delta", l), Hadamard(back, _slope_name(lesson, l, None)), evaluate=False)
-        blocks.append(lesson.paragraph(_("BP2, a hidden layer's error term from the next layer's: {equation}"), equation=bp2))
+        blocks.append(
+            lesson.paragraph(
+                _("BP2, a hidden layer's error term from the next layer's: {equation}"), equation=bp2
+            )
+        )
     if L == 1:
-        blocks.append(lesson.paragraph(_("BP2 carries error terms back into hidden layers; this network has none.")))
+        blocks.append(
+            lesson.paragraph(_("BP2 carries error terms back into hidden layers; this network has none."))
+        )
     bp3 = sp.Eq(Partial(cost, naming.vector("b", L)), delta, evaluate=False)
-    bp4 = sp.Eq(Partial(cost, naming.vector("W", L)), Product(delta, Transposed(naming.vector("a", L - 1))), evaluate=False)
-    blocks.append(lesson.paragraph(_("BP3, the gradient of the biases, here for the output layer: {equation}"), equation=bp3))
-    blocks.append(lesson.paragraph(
-        _("BP4, the gradient of the weights, here for the output layer: {equation}, that is {single} for each weight."),
-        equation=bp4,
-        single=sp.Eq(lesson.sym("dC/dW", L, 1, 1), sp.Mul(lesson.sym("a", L - 1, 1), lesson.sym("delta", L, 1), evaluate=False), evaluate=False),
-    ))
+    bp4 = sp.Eq(
+        Partial(cost, naming.vector("W", L)),
+        Product(delta, Transposed(naming.vector("a", L - 1))),
+        evaluate=False,
+    )
+    blocks.append(
+        lesson.paragraph(
+            _("BP3, the gradient of the biases, here for the output layer: {equation}"), equation=bp3
+        )
+    )
+    blocks.append(
+        lesson.paragraph(
+            _(
+                "BP4, the gradient of the weights, here for the output layer: {equation}, that is {single} "
+                "for each weight."
+            ),
+            equation=bp4,
+            single=sp.Eq(
+                lesson.sym("dC/dW", L, 1, 1),
+                sp.Mul(lesson.sym("a", L - 1, 1), lesson.sym("delta", L, 1), evaluate=False),
+                evaluate=False,
+            ),
+        )
+    )
     return blocks
 
 
@@ -123,9 +154,21 @@ def matrix_steps(lesson: Lesson, l: int, s: int | None) -> list[Block]:
             Product(shaped(Transposed(W_next), n, after), shaped(delta_next, after, 1)),
             shaped(_slope_name(lesson, l, s), n, 1),
         )
-        product = Product(matrix([[lesson.value(Ref("W", l + 1, i, j)) for i in lesson.neurons(l + 1)] for j in lesson.neurons(l)]), _column(lesson, "delta", l + 1, s))
+        product = Product(
+            matrix(
+                [
+                    [lesson.value(Ref("W", l + 1, i, j)) for i in lesson.neurons(l + 1)]
+                    for j in lesson.neurons(l)
+                ]
+            ),
+            _column(lesson, "delta", l + 1, s),
+        )
         blocks.append(lesson.chain(shaped(delta_name, n, 1), shapes))
-        blocks.append(lesson.chain(delta_name, Hadamard(product, slope), Hadamard(_column(lesson, "dC/da", l, s), slope), delta))
+        blocks.append(
+            lesson.chain(
+                delta_name, Hadamard(product, slope), Hadamard(_column(lesson, "dC/da", l, s), slope), delta
+            )
+        )
     elif lesson.g(l).is_softmax:
         jac_name = Partial(a_name, naming.vector("z", l, s))
         gradient = Partial(cost, a_name)
@@ -137,12 +180,22 @@ def matrix_steps(lesson: Lesson, l: int, s: int | None) -> list[Block]:
         gradient = Partial(cost, a_name)
         shapes = Hadamard(shaped(gradient, n, 1), shaped(_slope_name(lesson, l, s), n, 1))
         blocks.append(lesson.chain(shaped(delta_name, n, 1), shapes))
-        blocks.append(lesson.chain(delta_name, Hadamard(_column(lesson, "dC/da", l, s), _column(lesson, "da/dz", l, s)), delta))
+        blocks.append(
+            lesson.chain(
+                delta_name, Hadamard(_column(lesson, "dC/da", l, s), _column(lesson, "da/dz", l, s)), delta
+            )
+        )
     previous = naming.vector("a", l - 1, s)
     gradient_w = Partial(cost, naming.vector("W", l))
-    grads = matrix([[lesson.value(Ref("dC/dW", l, j, k, s)) for k in lesson.neurons(l - 1)] for j in lesson.neurons(l)])
+    grads = matrix(
+        [[lesson.value(Ref("dC/dW", l, j, k, s)) for k in lesson.neurons(l - 1)] for j in lesson.neurons(l)]
+    )
     outer = Product(delta, _column(lesson, "a", l - 1, s).T)
-    blocks.append(lesson.chain(shaped(gradient_w, n, m), Product(shaped(delta_name, n, 1), shaped(Transposed(previous), 1, m))))
+    blocks.append(
+        lesson.chain(
+            shaped(gradient_w, n, m), Product(shaped(delta_name, n, 1), shaped(Transposed(previous), 1, m))
+        )
+    )
     blocks.append(lesson.chain(gradient_w, outer, grads))
     gradient_b = Partial(cost, naming.vector("b", l))
     blocks.append(lesson.chain(shaped(gradient_b, n, 1), shaped(delta_name, n, 1)))

@@ -27,7 +27,17 @@ from tracer.templating import LATEX_SYNTAX, new_environment
 from tracer.trace import Trace
 
 # ANSI styles of the terminal document; NO_COLOR or a pipe turns them off.
-COLOURS = {"title": "1;4", "heading": "1;36", "subheading": "1", "rule": "2", "note": "33", "good": "32"}
+COLOURS = {
+    "title": "1;4",
+    "heading": "1;36",
+    "subheading": "1",
+    "rule": "2",
+    "note": "33",
+    "good": "32",
+    "correct": "32",
+    "wrong": "31",
+    "carried_forward": "33",
+}
 
 
 def render_json(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
@@ -98,6 +108,8 @@ def _table(context: jinja2.runtime.Context, table: Table) -> str:
         for i, text in enumerate(row):
             room = " " * (widths[i] - display_width(text))
             padded.append(room + text if table.numeric[i] and number else text + room)
+        if number and table.tones:
+            padded[0] = _paint(context, padded[0], table.tones[number - 1])
         lines.append("  ".join(padded).rstrip())
     return "\n".join(lines)
 
@@ -135,7 +147,8 @@ def render_markdown(trace: Trace, decimals: int = DEFAULT_DECIMALS, svg: str | N
 
 def render_svg(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
     """Return the network diagram as an SVG image, labels in Unicode."""
-    picture = diagram(trace, MathPrinter(trace.naming, decimals).text)
+    printer = MathPrinter(trace.naming, decimals, minus="\N{MINUS SIGN}", inline_fractions=True)
+    picture = diagram(trace, printer.text)
     return environment("svg").get_template("svg/network.svg.j2").render(diagram=picture)
 
 

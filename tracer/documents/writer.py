@@ -9,8 +9,8 @@ report, a training report) only says *what* to show. Every sentence passes throu
 >>> from tracer.notation import notation
 >>> from tracer.printing import MathPrinter
 >>> writer = Writer(LatexStyle(MathPrinter(notation("nielsen").bind((2, 1)))))
->>> writer.say("the error term {delta} of the output", delta=sp.Symbol("delta"))
-(Span(text='the error term ', math=False, baseline=0), Span(text='\\\\delta', math=True, baseline=0), Span(text=' of the output', math=False, baseline=0))
+>>> [span.text for span in writer.say("the error term {delta} of the output", delta=sp.Symbol("delta"))]
+['the error term ', '\\\\delta', ' of the output']
 """
 
 from __future__ import annotations
@@ -90,7 +90,9 @@ class Writer:
         lines = []
         pictures = []
         for lhs, *sides in rows:
-            lines.append(Line("" if lhs is None else self.style.math(lhs), tuple(self.style.math(s) for s in sides)))
+            lines.append(
+                Line("" if lhs is None else self.style.math(lhs), tuple(self.style.math(s) for s in sides))
+            )
             pictures.append(self.style.equation(Blank() if lhs is None else lhs, *sides))
         return Equations(tuple(lines), "\n".join(pictures))
 
@@ -102,12 +104,16 @@ class Writer:
         return Equations(tuple(lines), self.style.equation(lhs, *sides))
 
     def table(
-        self, head: Iterable[Sentence], rows: Iterable[Iterable[Sentence]], numeric: Sequence[bool]
+        self,
+        head: Iterable[Sentence],
+        rows: Iterable[Iterable[Sentence]],
+        numeric: Sequence[bool],
+        tones: Sequence[str] = (),
     ) -> Table:
         """Return a table whose cells are sentences (a number is one maths Span)."""
-        return Table(tuple(head), tuple(tuple(row) for row in rows), tuple(numeric))
+        return Table(tuple(head), tuple(tuple(row) for row in rows), tuple(numeric), tuple(tones))
 
-    @staticmethod
-    def heading(text: str, level: int = 1, number: int | str = "") -> Heading:
-        """Return a heading; ``number`` is the section's number in reading order ("" for none)."""
-        return Heading(text, level, str(number))
+    def heading(self, text: str, level: int = 1, number: int | str = "", **parts: object) -> Heading:
+        """Return a heading (``{name}`` parts as in :meth:`say`); ``number`` is the section's number
+        in reading order ("" for none)."""
+        return Heading(self.say(text, **parts), level, str(number))

@@ -34,7 +34,7 @@ Rule = Callable[[NetworkSpec, Values, int], str | None]
 
 def _samples(spec: NetworkSpec) -> list[int | None]:
     """Return the sample suffixes of the per-sample quantities: [None] for a single sample."""
-    return list(range(1, len(spec.samples) + 1)) if len(spec.samples) > 1 else [None]
+    return list(spec.sample_numbers)
 
 
 def _units(spec: NetworkSpec, names: tuple[str, ...]):
