@@ -5,6 +5,7 @@ line, ``tracer check``, as a fresh process. One small combined PDF is compiled w
 """
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from tracer.documents.pdf import compile_with_log
 from tracer.handout.model import Request, make_handout
 from tracer.handout.render import combined_sources, handout_files, view
 from tracer.ids import parse
+from tracer.output import MANIFEST
 from tracer.printing import format_number
 
 needs_tex = pytest.mark.skipif(
@@ -31,7 +33,7 @@ needs_tex = pytest.mark.skipif(
 def run(folder: Path, *options: str, spec: str = "mazur") -> dict[str, bytes]:
     """Return the files ``tracer handout SPEC OPTIONS -o FOLDER`` writes, by name."""
     assert main(["handout", spec, *options, "-o", str(folder)]) == 0
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != MANIFEST}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,8 @@ def test_the_folder_holds_every_variants_files_the_combined_files_and_an_index(m
     expected = {f"variant-0{k}-{kind}" for k in (1, 2, 3) for kind in per_variant}
     expected |= {f"variant-0{k}.svg" for k in (1, 2, 3)} | {"exercises.md", "keys.md", "README.md"}
     assert set(files) == expected
+    folder, _ = made  # beside them, the manifest that lets a later handout replace this one exactly
+    assert json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"] == sorted(expected)
 
 
 def test_the_same_seed_gives_the_same_files_and_another_seed_other_ones(made, tmp_path):
