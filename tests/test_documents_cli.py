@@ -8,7 +8,8 @@ import pytest
 from document_cases import PRESETS, TERMINAL_WIDTH, rendered
 
 from tracer.cli import main
-from tracer.documents.render import colour_wanted, render_terminal
+from tracer.documents.render import render_terminal
+from tracer.output import colour_wanted
 from tracer.spec import load_spec
 from tracer.trace import trace
 
@@ -32,11 +33,19 @@ def test_terminal_is_the_default_and_plain_when_piped(capsys):
     assert "1. The network" in out and "\033[" not in out
 
 
-def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    assert colour_wanted(True) and not colour_wanted(False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert not colour_wanted(True)
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_colour_only_on_a_terminal_without_no_color():
+    # https://no-color.org: NO_COLOR turns colour off when present and not an empty string.
+    assert colour_wanted(_Stream(True), {}) and not colour_wanted(_Stream(False), {})
+    assert not colour_wanted(_Stream(True), {"NO_COLOR": "1"})
+    assert colour_wanted(_Stream(True), {"NO_COLOR": ""})
     coloured = render_terminal(trace(load_spec("neuron")), colour=True)
     assert "\033[1;36m" in coloured
 

@@ -16,6 +16,7 @@ from tracer.documents.render import document
 from tracer.errors import SpecError
 from tracer.evaluate import evaluate
 from tracer.handout.model import (
+    HOPELESS_AFTER,
     MAX_ATTEMPTS,
     Request,
     default_ask,
@@ -211,8 +212,10 @@ def test_variants_are_alike_when_their_parameters_and_samples_are():
 
 def test_a_network_with_no_good_draw_says_so():
     spec = mazur_with(randomize={"weights": {"low": 5, "high": 5}, "biases": False, "x": False})
-    with pytest.raises(SpecError, match=rf"^randomize: variant 1: no good exercise in {MAX_ATTEMPTS} draws"):
-        draw_variant(spec, rules(spec, exact=False), 0, 1, DECIMALS, set())
+    # The first variant gives up after HOPELESS_AFTER draws; a later one tries all MAX_ATTEMPTS.
+    for k, draws in ((1, HOPELESS_AFTER), (2, MAX_ATTEMPTS)):
+        with pytest.raises(SpecError, match=rf"^randomize: variant {k}: no good exercise in {draws} draws"):
+            draw_variant(spec, rules(spec, exact=False), 0, k, DECIMALS, set())
 
 
 # --- the rules ---------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ Most runs are in-process (``tracer.cli.main``); grading each answers file runs t
 line, ``tracer check``, as a fresh process. One small combined PDF is compiled with TeX.
 """
 
+import io
+import json
 import re
 import shutil
 import subprocess
@@ -12,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from tracer import load_spec, trace
 from tracer.cli import main
@@ -19,6 +22,7 @@ from tracer.documents.pdf import compile_with_log
 from tracer.handout.model import Request, make_handout
 from tracer.handout.render import combined_sources, handout_files, view
 from tracer.ids import parse
+from tracer.output import MANIFEST
 from tracer.printing import format_number
 
 needs_tex = pytest.mark.skipif(
@@ -29,7 +33,7 @@ needs_tex = pytest.mark.skipif(
 def run(folder: Path, *options: str, spec: str = "mazur") -> dict[str, bytes]:
     """Return the files ``tracer handout SPEC OPTIONS -o FOLDER`` writes, by name."""
     assert main(["handout", spec, *options, "-o", str(folder)]) == 0
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != MANIFEST}
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +48,8 @@ def test_the_folder_holds_every_variants_files_the_combined_files_and_an_index(m
     expected = {f"variant-0{k}-{kind}" for k in (1, 2, 3) for kind in per_variant}
     expected |= {f"variant-0{k}.svg" for k in (1, 2, 3)} | {"exercises.md", "keys.md", "README.md"}
     assert set(files) == expected
+    folder, _ = made  # beside them, the manifest that lets a later handout replace this one exactly
+    assert json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"] == sorted(expected)
 
 
 def test_the_same_seed_gives_the_same_files_and_another_seed_other_ones(made, tmp_path):
@@ -59,8 +65,17 @@ def test_one_variant_is_made_again_on_its_own_byte_for_byte(made, tmp_path):
     alone = run(tmp_path / "v2", "--seed", "42", "--variant", "2")
     assert set(alone) == {n for n in files if n.startswith("variant-02")}
     assert all(alone[name] == files[name] for name in alone)
-    assert b"tracer handout mazur --seed 42 --variant 2 -o DIR" in files["variant-02-exercise.md"]
+    assert b"tracer handout mazur --seed 42 --variant 2 -o DIR" in files["variant-02-key.md"]
     assert b"Code **S42-V2**" in files["variant-02-exercise.md"]
+
+
+def test_the_students_sheet_tells_nothing_that_makes_its_key(made):
+    _, files = made
+    for name in ("variant-02-exercise.md", "exercises.md"):
+        sheet = files[name].decode()
+        assert "tracer handout" not in sheet and "--seed" not in sheet and "seed 42" not in sheet
+        assert "--variant" not in sheet and "DIR" not in sheet
+    assert "seed 42, variant 2" in files["variant-02-key.md"].decode()
 
 
 def test_every_key_is_a_fresh_trace_of_its_variants_spec(made):
@@ -72,7 +87,7 @@ def test_every_key_is_a_fresh_trace_of_its_variants_spec(made):
         key = files[f"variant-0{k}-key.md"].decode()
         for name, value in answers.items():
             assert value == fresh.values[parse(name)], (k, name)
-            assert f"**${format_number(value, 4)}$**" in key
+            assert f"**${format_number(value, 4, fixed=True)}$**" in key  # 0.8400, not 0.84
             assert f"\\boxed{{{format_number(value, 4)}}}" in key
 
 
@@ -98,8 +113,26 @@ def test_the_sheet_has_the_numbers_the_blanks_and_no_answers(made):
     spec = tomllib.loads(files["variant-01-spec.toml"].decode())
     assert "![The network" in sheet and "(variant-01.svg)" in sheet
     assert f"\\eta = {format_number(spec['learning_rate'])}" in sheet
-    assert sheet.count("| `") == 17 and "## 2. What to compute" in sheet
+    assert sheet.count("| $\\displaystyle ") == 17 and "## 2. What to compute" in sheet
     assert "\\boxed" not in sheet and "## 3. Handing in" in sheet
+    # paper (the default): blanks only, no answer ids or names, no answers file
+    assert "`" not in sheet.split("## 2. What to compute")[1] and "[" not in sheet.split("## 2.")[1]
+
+
+@pytest.mark.parametrize(
+    ("hand_in", "blanks", "names", "toml"),
+    [("paper", 17, 0, False), ("file", 0, 17, True), ("both", 17, 17, True)],
+)
+def test_the_sheet_asks_for_answers_the_way_the_teacher_chose(hand_in, blanks, names, toml):
+    handout = make_handout(load_spec("mazur"), Request("mazur", 1, 42, hand_in=hand_in))
+    sheet = handout_files(handout)["variant-01-exercise.md"]
+    asked = sheet.split("## 2. What to compute")[1]
+    assert asked.count(" | \\_\\_") == blanks
+    assert asked.count("| `") == names and ("`out_h1`" in asked) == bool(names)
+    assert ("```toml" in asked) == toml and "a[1][1]" not in asked and "W'[1]" not in asked
+    if toml:
+        lines = asked.split("```toml\n")[1].split("```")[0].splitlines()
+        assert lines[0] == "net_h1 = " and '"dE_total/dw_5" = ' in lines and len(lines) == 17
 
 
 def test_the_combined_files_hold_every_sheet_and_key_in_order(made):
@@ -128,6 +161,7 @@ def test_bad_requests_are_one_line_errors(tmp_path, capsys):
         (["mazur", "--variants", "2", "--exact"], "--exact: exact fractions need relu or identity"),
         (["mazur", "--seed", "1"], "--variants: give the number of variants"),
         (["mazur", "--variants", "2", "--variant", "3"], "--variant: 3 is more than the 2 variants"),
+        (["mazur", "--variants", "2", "--variant", "1", "--lms", "moodle"], "--lms: an LMS file holds every"),
     ]
     for options, message in cases:
         assert main(["handout", *options, "-o", str(tmp_path / "x")]) == 2
@@ -136,22 +170,32 @@ def test_bad_requests_are_one_line_errors(tmp_path, capsys):
     assert not (tmp_path / "x").exists()
 
 
-def test_pdf_gives_one_pdf_per_sheet_and_one_per_combined_file(monkeypatch):
-    monkeypatch.setattr("tracer.handout.render.compile_latex", lambda source: b"%PDF " + source[:20].encode())
-    handout = make_handout(load_spec("neuron"), Request("neuron", 2, 5, format="pdf"))
-    files = handout_files(handout)
+@needs_tex
+def test_pdf_typesets_once_and_splits_each_sheet_and_key_into_its_own_pdf(tmp_path):
+    files = run(tmp_path / "pdf", "--variants", "3", "--seed", "5", "--format", "pdf", spec="neuron")
     pdfs = sorted(n for n in files if n.endswith(".pdf"))
     assert pdfs == ["exercises.pdf", "keys.pdf"] + [
-        f"variant-0{k}-{r}.pdf" for k in (1, 2) for r in ("exercise", "key")
+        f"variant-0{k}-{r}.pdf" for k in (1, 2, 3) for r in ("exercise", "key")
     ]
     assert not any(n.endswith((".tex", ".svg")) for n in files)
+    for combined, kind in (("exercises.pdf", "exercise"), ("keys.pdf", "key")):
+        whole = PdfReader(io.BytesIO(files[combined])).pages
+        parts = [PdfReader(io.BytesIO(files[f"variant-0{k}-{kind}.pdf"])).pages for k in (1, 2, 3)]
+        assert sum(len(p) for p in parts) == len(whole)
+        flat = [page for part in parts for page in part]
+        assert [p.extract_text() for p in flat] == [p.extract_text() for p in whole]
+        for k, part in enumerate(parts, start=1):
+            assert f"S5-V{k}" in part[0].extract_text() and part[0].extract_text().rstrip().endswith("1")
+    assert (
+        run(tmp_path / "again", "--variants", "3", "--seed", "5", "--format", "pdf", spec="neuron") == files
+    )
 
 
 @needs_tex
 def test_the_combined_exercises_compile_to_a_clean_pdf():
     handout = make_handout(load_spec("neuron"), Request("neuron", 2, 5))
     latex = combined_sources(view(handout, "tex"))["exercises.tex"]
-    assert latex.count("\\clearpage") == 1 and "\\texttt{tracer handout neuron -{}-{}seed 5" in latex
+    assert latex.count("\\tracersheet{") == 2 and "tracer handout" not in latex and "seed" not in latex
     pdf, log = compile_with_log(latex)
     assert pdf.startswith(b"%PDF")
     trouble = (
@@ -162,3 +206,18 @@ def test_the_combined_exercises_compile_to_a_clean_pdf():
     )
     found = [line for line in log.splitlines() if any(t in line for t in trouble)]
     assert not found, "\n".join(found)
+
+
+@needs_tex
+def test_no_heading_stands_alone_at_the_foot_of_a_page():
+    # A heading with only its first sentence under it, the rest on the next page, is alone too.
+    handout = make_handout(load_spec("mazur"), Request("mazur", 8, 42, format="pdf", hand_in="both"))
+    sources = combined_sources(view(handout))
+    for name, source in sources.items():
+        headings = re.findall(r"\\(?:sub)?section\*?\{([^{}]+)\}", source)
+        pdf, _ = compile_with_log(source)
+        for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+            lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+            foot = lines[-5:-1]  # the last line is the page number
+            alone = [line for line in foot if any(line.endswith(h) for h in headings)]
+            assert not alone, f"{name}, page {number}: {alone}"

@@ -75,7 +75,7 @@ def test_an_exact_handout_prints_fractions_and_its_answers_grade(tmp_path):
     files = handout_files(handout)
     key, sheet = files["variant-01-key.md"], files["variant-01-exercise.md"]
     assert "\\frac{" in key and "Every number is exact: fractions" in key
-    assert "give your answers as fractions" in sheet and "--exact" in sheet
+    assert "give your answers as fractions" in sheet and "--exact" not in sheet and "--exact" in key
     assert "  # " in files["variant-01-answers.toml"]  # each value's fraction as a comment
     for name, content in files.items():
         (tmp_path / name).write_text(content, encoding="utf-8")

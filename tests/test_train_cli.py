@@ -39,7 +39,7 @@ def test_markdown_report_writes_its_pictures_beside_it(capsys, tmp_path):
     ]
     text = target.read_text(encoding="utf-8")
     assert "](xor-rates-loss.svg)" in text and "](xor-rates-descent.svg)" in text
-    assert "**$\\eta$ = 500**: diverging" in text
+    assert "**$\\eta$ = 500**: saturated" in text
     assert "`tracer trace xor`" in text
     assert "--watch 'W[2][1][1],W[2][1][2]'" in text  # quoted for the shell
 

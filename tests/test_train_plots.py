@@ -61,7 +61,7 @@ def test_the_loss_plot_has_a_title_labels_a_legend_and_a_log_scale_when_needed(x
     assert ax.get_xlabel() == "step" and "cost" in ax.get_ylabel()
     assert "XOR" in ax.get_title()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["$\\eta$ = 2: too slow", "$\\eta$ = 20: converged", "$\\eta$ = 500: diverging"]
+    assert labels == ["$\\eta$ = 2: too slow", "$\\eta$ = 20: converged", "$\\eta$ = 500: saturated"]
     assert loss_figure(basins, printer_for(basins.spec)).axes[0].get_yscale() == "linear"
 
 

@@ -1,89 +1,106 @@
-"""The ``tracer`` command: parse arguments, run one subcommand, turn bad input into exit status 2."""
+"""The ``tracer`` command: parse arguments, run one subcommand, turn expected failures into one line.
+
+Every subcommand writes through one :class:`tracer.output.Outputs`, all files or none. Bad input
+and an output that cannot be written are a :class:`tracer.errors.TracerError`: one line, exit 2.
+The guard in :func:`main` knows only failures a user can meet (an interrupt, SIGTERM, a full
+disk, memory); anything else is a bug and keeps its traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shutil
+import signal
 import sys
-import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
+from tracer import arguments
 from tracer.derive import symbol
-from tracer.documents.publish import FORMATS, publish
-from tracer.errors import SpecError
+from tracer.documents.pdf import check_fits
+from tracer.documents.publish import FORMATS, document
+from tracer.errors import Interrupted, TracerError, UsageError
+from tracer.handout.cli import add_parser as add_handout
+from tracer.i18n import _
+from tracer.output import Outputs, check_stdout, colour_wanted, to_stdout
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
-from tracer.spec import NOTATIONS, load_spec, preset_names, preset_text
-from tracer.trace import trace
+from tracer.spec import NetworkSpec, load_spec, preset_names, preset_text
+from tracer.trace import Trace, trace
+from tracer.train.cli import add_parser as add_train
+
+# OS errors that come from the machine, not from tracer: said in one line like bad input.
+ENVIRONMENT_ERRORS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENAMETOOLONG,
+    errno.EIO,
+    errno.EFBIG,
+    errno.EMFILE,
+    errno.ENFILE,
+    errno.ENOMEM,
+}
 
 
-def write_output(content: str | bytes, path: str | None) -> None:
-    """Write to ``path`` atomically (a temporary file renamed into place), or to stdout."""
-    if path is None:
-        if isinstance(content, bytes):
-            sys.stdout.buffer.write(content)
-        else:
-            sys.stdout.write(content)
-        return
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise SpecError("-o", f"folder {str(target.parent)!r} does not exist; create it first")
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if target.is_dir():
-        raise SpecError("-o", f"{path!r} is a folder; give the name of a file to write")
-    if target.exists() and not target.is_file():
-        # /dev/null, a pipe, a terminal: write straight to it; renaming a file onto it would
-        # replace the device itself.
-        with target.open("wb") as stream:
-            stream.write(data)
-        return
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        # mkstemp makes the file private (0600); give it the permissions open() would have.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+def _print(text: str) -> None:
+    outputs = Outputs()
+    outputs.stdout(text)
+    outputs.commit()
 
 
-def _decimals(text: str) -> int:
+def _trace_steps(args: argparse.Namespace, spec: NetworkSpec) -> Trace:
+    """Return the trace of ``--steps`` steps; a document of several steps is JSON only, for now."""
+    if args.steps > 1 and getattr(args, "format", "json") != "json":
+        raise UsageError(
+            "--steps", _("a worked example of several steps is written as JSON for now: add --format json")
+        )
+    return trace(spec, args.steps)
+
+
+def _steps(text: str) -> int:
     value = int(text)
-    if not 0 <= value <= 15:
-        raise argparse.ArgumentTypeError("must be a whole number from 0 to 15")
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(_("must be a whole number from 1 to 100"))
     return value
 
 
-def _spec_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", metavar="SPEC_OR_PRESET", help="a .toml/.json spec file or a preset name")
-    parser.add_argument("--notation", choices=NOTATIONS, help="override the spec's notation")
-
-
 def cmd_trace(args: argparse.Namespace) -> int:
-    """Write the worked example of one training step."""
-    result = trace(load_spec(args.spec, args.notation))
-    publish(result, args.format, args.output, args.decimals, write_output)
+    """Write the worked example of one training step (or of ``--steps N``)."""
+    outputs = Outputs(arguments.spec_inputs(args.spec))
+    check_stdout(args.format, args.output)
+    if not to_stdout(args.output):
+        outputs.check(args.output)
+    spec = load_spec(args.spec, args.notation)
+    if args.format in ("tex", "pdf"):
+        check_fits(spec.layers, args.format)
+    result = _trace_steps(args, spec)
+    content, beside = document(result, args.format, args.output, args.decimals)
+    outputs.publish(args.format, args.output, content, beside)
+    outputs.commit()
     return 0
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
     """Write everything reports/ holds into a folder: worked examples, training reports, the handout."""
-    from tracer.reports import write_reports
+    from tracer.reports import report_outputs
 
-    for name in write_reports(Path(args.folder), write_output):
-        print(f"wrote {Path(args.folder) / name}", file=sys.stderr)
+    outputs = Outputs()
+    report_outputs(Path(args.folder), outputs)
+    for path in outputs.commit():
+        print(_("wrote {path}").format(path=path), file=sys.stderr)
     return 0
 
 
 def cmd_ids(args: argparse.Namespace) -> int:
     """List every quantity's canonical id beside its symbol in the spec's notation."""
-    result = trace(load_spec(args.spec, args.notation))
+    result = _trace_steps(args, load_spec(args.spec, args.notation))
     printer = MathPrinter(result.naming, DEFAULT_DECIMALS)
     rows = []
     for q in result.quantities:
@@ -91,40 +108,50 @@ def cmd_ids(args: argparse.Namespace) -> int:
     width = max(len(r[0]) for r in rows)
     symbol_width = max(len(r[1]) for r in rows)
     lines = [f"{i:<{width}}  {s:<{symbol_width}}  {n}".rstrip() for i, s, n in rows]
-    write_output("\n".join(lines) + "\n", None)
+    _print("\n".join(lines) + "\n")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a student's answers (a file or a folder of files); exit 0 all right, 1 any wrong, 2 bad input."""
+    from tracer.check.answers import answer_files
     from tracer.check.grading import DEFAULT_DECIMALS as CHECK_DECIMALS
     from tracer.check.grading import Tolerance, check
     from tracer.check.render import render, render_each
 
+    answers = Path(args.answers)
+    outputs = Outputs([*arguments.spec_inputs(args.spec), *answer_files(answers)])
+    into_folder = not to_stdout(args.output) and Path(args.output).is_dir()
+    if not to_stdout(args.output) and not into_folder:
+        outputs.check(args.output)
     if args.rtol is not None:
         tolerance = Tolerance(decimals=None, rtol=args.rtol)
     else:
         tolerance = Tolerance(decimals=CHECK_DECIMALS if args.check_decimals is None else args.check_decimals)
     result = check(
-        trace(load_spec(args.spec, args.notation)), Path(args.answers), tolerance, args.rounded, args.spec
+        _trace_steps(args, load_spec(args.spec, args.notation)), answers, tolerance, args.rounded, args.spec
     )
     for problem in result.problems:
         print(f"tracer: {problem}", file=sys.stderr)
-    if args.output is not None and Path(args.output).is_dir():
+    if into_folder:
         suffix = {"term": ".txt", "md": ".md", "json": ".json"}[args.format]
         for stem, report in render_each(result, args.format):
-            write_output(report, str(Path(args.output) / f"{stem}{suffix}"))
-        return result.exit_status
-    colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    width = shutil.get_terminal_size().columns
-    write_output(render(result, args.format, colour, width), args.output)
+            outputs.file(str(Path(args.output) / f"{stem}{suffix}"), report)
+    else:
+        colour = to_stdout(args.output) and colour_wanted()
+        width = shutil.get_terminal_size().columns
+        outputs.publish(args.format, args.output, render(result, args.format, colour, width))
+    outputs.commit()
     return result.exit_status
 
 
 def _rtol(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
     if not 0 < value < 1:
-        raise argparse.ArgumentTypeError("must be a number between 0 and 1, e.g. 1e-3")
+        raise argparse.ArgumentTypeError(_("must be a number between 0 and 1, e.g. 1e-3"))
     return value
 
 
@@ -132,14 +159,13 @@ def cmd_presets(args: argparse.Namespace) -> int:
     """List the built-in presets with their titles."""
     names = preset_names()
     width = max(len(n) for n in names)
-    lines = [f"{name:<{width}}  {load_spec(name).title}" for name in names]
-    write_output("\n".join(lines) + "\n", None)
+    _print("\n".join(f"{name:<{width}}  {load_spec(name).title}" for name in names) + "\n")
     return 0
 
 
 def cmd_show_spec(args: argparse.Namespace) -> int:
     """Print a preset as TOML, to start one's own spec from."""
-    write_output(preset_text(args.name), None)
+    _print(preset_text(args.name))
     return 0
 
 
@@ -147,7 +173,7 @@ class _Parser(argparse.ArgumentParser):
     """Argument parser whose mistakes are one line, like every other bad input (exit status 2)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: {message} " + _("(see {prog} --help)").format(prog=self.prog) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,9 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Step-by-step backpropagation: worked examples with every number.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    output_help = "write to this file; - or none: standard output"
 
     p = commands.add_parser("trace", help="write the worked example of one training step")
-    _spec_argument(p)
+    arguments.spec_argument(p)
     p.add_argument(
         "--format",
         choices=FORMATS,
@@ -167,9 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json, "
         "html (one self-contained page to step through)",
     )
-    p.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: stdout)")
+    p.add_argument("-o", "--output", metavar="PATH", help=output_help)
     p.add_argument(
-        "--decimals", type=_decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)"
+        "--decimals", type=arguments.decimals, default=DEFAULT_DECIMALS, help="decimals printed (default 9)"
+    )
+    p.add_argument(
+        "--steps", type=_steps, default=1, metavar="N", help=_("work out N consecutive steps (default 1)")
     )
     p.set_defaults(run=cmd_trace)
 
@@ -180,7 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_reports)
 
     p = commands.add_parser("ids", help="list the quantity ids and their symbols")
-    _spec_argument(p)
+    arguments.spec_argument(p)
+    p.add_argument("--steps", type=_steps, default=1, metavar="N", help=_("the ids of N steps (default 1)"))
     p.set_defaults(run=cmd_ids)
 
     p = commands.add_parser(
@@ -189,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a student's numbers against the worked example. Exit status: 0 every answer "
         "right, 1 any wrong (an error carried forward counts as wrong), 2 bad input.",
     )
-    _spec_argument(p)
+    arguments.spec_argument(p)
     p.add_argument(
         "answers",
         metavar="ANSWERS",
@@ -200,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     tolerance.add_argument(
         "--decimals",
         dest="check_decimals",
-        type=_decimals,
+        type=arguments.decimals,
         metavar="N",
         help="right when it rounds to the true value's N decimals, one unit of slack (default: 4)",
     )
@@ -209,22 +240,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--rounded",
-        type=_decimals,
+        type=arguments.decimals,
         metavar="N",
         help="also accept the chain recomputed from values rounded to N decimals at every step",
     )
     p.add_argument("--format", choices=("term", "md", "json"), default="term", help="default: term")
     p.add_argument(
-        "-o", "--output", metavar="PATH", help="write to this file, or one file per answer file into a folder"
+        "--steps",
+        type=_steps,
+        default=1,
+        metavar="N",
+        help=_("answers for N steps, e.g. m(w5)@2 (default 1)"),
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write to this file, or one file per answer file into a folder; - or none: standard output",
     )
     p.set_defaults(run=cmd_check)
 
-    from tracer.train.cli import add_parser as add_train  # here, as it imports this module
-
     add_train(commands)
-
-    from tracer.handout.cli import add_parser as add_handout  # here, as it imports this module
-
     add_handout(commands)
 
     p = commands.add_parser("presets", help="list the built-in example networks")
@@ -236,13 +272,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (2 for bad input, with a one-line message)."""
-    args = build_parser().parse_args(argv)
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Interrupted` inside the block, so every ``finally`` runs:
+    temporary folders are removed and TeX is stopped, as on Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> NoReturn:
+        raise Interrupted
+
+    before = signal.signal(signal.SIGTERM, stop)
     try:
-        return args.run(args)
-    except SpecError as error:
-        print(f"tracer: {error}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        return 0
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    0 done; 1 ``tracer check`` found a wrong answer; 2 bad input or an output that cannot be
+    written, said in one line; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), quietly.
+    """
+    args = build_parser().parse_args(argv)
+    with _terminate_as_interrupt():
+        try:
+            return args.run(args)
+        except TracerError as error:
+            print(f"tracer: {error}", file=sys.stderr)
+        except KeyboardInterrupt:
+            return 130
+        except Interrupted:
+            return 128 + signal.SIGTERM
+        except BrokenPipeError:  # the reader left (| head): done, and nothing more to flush
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        except MemoryError:
+            print(
+                "tracer: " + _("out of memory; ask for less (fewer steps, samples or neurons)"),
+                file=sys.stderr,
+            )
+        except OSError as error:
+            if error.errno not in ENVIRONMENT_ERRORS:
+                raise
+            where = f"{error.filename}: " if error.filename else ""
+            print(f"tracer: {where}{error.strerror}", file=sys.stderr)
+    return 2

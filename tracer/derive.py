@@ -14,7 +14,11 @@ the work grows linearly with the number of parameters. The equations are the tex
 * BP3:      ∂C/∂bˡ_j = δˡ_j
 * BP4:      ∂C/∂wˡ_jk = aˡ⁻¹_k δˡ_j, for the output layer shown as the lecture's three factors
             ∂C/∂w = ∂z/∂w · ∂a/∂z · ∂C/∂a
-* update:   w′ = w − η ∂C/∂w
+* update:   w′ = w − η ∂C/∂w, or an optimizer's step (:mod:`tracer.optimizers`): its state
+            (velocity, moments, squares) and then w′ from it
+
+A trace of several steps repeats the step with every quantity suffixed ``@t``; step t starts
+from the parameters and the optimizer state step t − 1 ended with.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from functools import lru_cache
 import sympy as sp
 
 from tracer.activations import activation
-from tracer.ids import Ref, parse
+from tracer.i18n import N_
+from tracer.ids import HYPER_KINDS, Ref, parse
 from tracer.losses import Loss
 from tracer.losses import loss as find_loss
+from tracer.optimizers import HYPER_ID, NEW, STRATEGIES, Place
 from tracer.spec import Shape
 
 # Rule labels, shown beside each step of a worked example.
@@ -49,6 +55,9 @@ CHAIN = "chain rule"
 UPDATE = "update"
 FROZEN = "frozen"
 AFTER = "cost after the update"
+CARRIED = N_("from the step before")
+PREVIOUS = 0  # the step of a one-step template's "state after the previous step"
+RUN_CONSTANTS = ("y", "eta", *HYPER_KINDS)
 
 
 def symbol(ref: Ref) -> sp.Symbol:
@@ -148,12 +157,62 @@ class _Network:
 
 
 @lru_cache(maxsize=32)
-def derive(shape: Shape) -> tuple[Equation, ...]:
-    """Return every equation of one training step for this shape, in the order of a worked example.
+def derive(shape: Shape, steps: int = 1) -> tuple[Equation, ...]:
+    """Return every equation of ``steps`` training steps for this shape, in the order of a worked example.
 
     For layers (2, 2, 2) and one sample: 2 inputs, 2 targets, 12 parameters and η (given), then
     the forward pass, the cost, the backward pass layer by layer, the updates and the new cost.
+    With ``steps`` > 1 every quantity of step t is suffixed ``@t`` (inputs, targets and
+    hyper-parameters are given once), and step t's parameters are step t − 1's updated ones.
     """
+    if steps == 1:
+        return _step(shape, 1)
+    equations: list[Equation] = []
+    for t in range(1, steps + 1):
+        equations += [_at(eq, t) for eq in _step(shape, t) if t == 1 or not _run_constant(eq.ref)]
+    return tuple(equations)
+
+
+def _run_constant(ref: Ref) -> bool:
+    """Return True for quantities every step shares: inputs, targets, η and the hyper-parameters."""
+    return ref.kind in RUN_CONSTANTS or (ref.kind == "a" and ref.l == 0)
+
+
+def _at(equation: Equation, t: int) -> Equation:
+    """Return a one-step template's equation as step t's: refs suffixed ``@t``, the state before ``@t−1``.
+
+    A given parameter of step t > 1 becomes the updated one of step t − 1.
+    """
+
+    def moved(ref: Ref) -> Ref:
+        if _run_constant(ref):
+            return ref
+        return ref.at(t - 1 if ref.step == PREVIOUS else t)
+
+    ref = moved(equation.ref)
+    if equation.rule == GIVEN and ref.kind in ("W", "b") and t > 1:
+        return _equation(ref, CARRIED, symbol(Ref(ref.kind + "'", ref.l, ref.j, ref.k, step=t - 1)))
+    if equation.formula is None:
+        return Equation(ref, equation.rule, None, (), tuple(moved(r) for r in equation.depends_on))
+    names = {symbol(r): symbol(moved(r)) for r in equation.depends_on}
+    names.update({symbol(r): symbol(moved(r)) for _, r in equation.aliases})
+
+    def rename(expr: sp.Expr) -> sp.Expr:
+        return expr.xreplace(names)
+
+    return Equation(
+        ref,
+        equation.rule,
+        rename(equation.formula),
+        tuple((rename(alias), moved(r)) for alias, r in equation.aliases),
+        tuple(moved(r) for r in equation.depends_on),
+        None if equation.meaning is None else rename(equation.meaning),
+    )
+
+
+@lru_cache(maxsize=64)
+def _step(shape: Shape, t: int) -> tuple[Equation, ...]:
+    """Return the equations of step t with unsuffixed refs; the state before it has step PREVIOUS."""
     net = _Network(
         layers=shape.layers,
         g=(None, *(activation(name, "", shape.leaky_relu_slope) for name in shape.activations)),
@@ -171,12 +230,12 @@ def derive(shape: Shape) -> tuple[Equation, ...]:
         equations += _backward(net, s)
     if len(net.samples) > 1:
         equations += _batch_gradients(net)
-    equations += _updates(net)
+    equations += _updates(net, t)
     return tuple(equations)
 
 
 def _givens(net: _Network) -> list[Equation]:
-    """Return the numbers the spec gives: inputs and targets per sample, W and b, and η."""
+    """Return the numbers the spec gives: inputs and targets per sample, W and b, η, hyper-parameters."""
     given = []
     for s in net.samples:
         given += [Equation(Ref("a", 0, k, sample=s), GIVEN) for k in net.neurons(0)]
@@ -184,7 +243,9 @@ def _givens(net: _Network) -> list[Equation]:
     for l in range(1, net.L + 1):
         given += [Equation(Ref("W", l, j, k), GIVEN) for j in net.neurons(l) for k in net.neurons(l - 1)]
         given += [Equation(Ref("b", l, j), GIVEN) for j in net.neurons(l)]
-    return [*given, Equation(Ref("eta"), GIVEN)]
+    optimizer = STRATEGIES[net.shape.optimizer[0]]
+    takes = [k for k in optimizer.takes if k != "dampening" or net.shape.optimizer[2]]
+    return [*given, Equation(Ref("eta"), GIVEN), *(Equation(Ref(HYPER_ID.get(k, k)), GIVEN) for k in takes)]
 
 
 def _forward(net: _Network, s: int | None) -> list[Equation]:
@@ -310,21 +371,58 @@ def _batch_gradients(net: _Network) -> list[Equation]:
     return equations
 
 
-def _updates(net: _Network) -> list[Equation]:
-    """Return θ′ = θ − η ∂C/∂θ for every weight and bias (biases kept when frozen), then C′."""
-    eta = _sym("eta")
-    equations = []
+def _updates(net: _Network, t: int) -> list[Equation]:
+    """Return θ′ = θ − η ∂C/∂θ (or the optimizer's step) for every weight and bias, then C′.
+
+    Frozen biases are kept as they are. An optimizer's step of a parameter is its state
+    quantities and then θ′, one equation each (:mod:`tracer.optimizers`).
+    """
+    name, convention, dampened = net.shape.optimizer
+    optimizer = None if name == "gd" else STRATEGIES[name](convention, {"dampening": float(dampened)})
+    equations = [] if optimizer is None else _shared(optimizer, t)
     for l in range(1, net.L + 1):
         for j in net.neurons(l):
             for k in net.neurons(l - 1):
-                step = _add(_sym("W", l, j, k), _mul(-1, eta, _sym("dC/dW", l, j, k)))
-                equations.append(_equation(Ref("W'", l, j, k), UPDATE, step))
+                equations += _update(optimizer, Ref("W", l, j, k), Ref("dC/dW", l, j, k), t)
         for j in net.neurons(l):
             if net.shape.update_biases:
-                step = _add(_sym("b", l, j), _mul(-1, eta, _sym("dC/db", l, j)))
-                equations.append(_equation(Ref("b'", l, j), UPDATE, step))
+                equations += _update(optimizer, Ref("b", l, j), Ref("dC/db", l, j), t)
             else:
                 equations.append(_equation(Ref("b'", l, j), FROZEN, _sym("b", l, j)))
     # C′ is a whole forward pass with the new parameters, not a local formula.
-    new_parameters = tuple(e.ref for e in equations)
+    new_parameters = tuple(e.ref for e in equations if e.ref.kind in ("W'", "b'"))
     return [*equations, Equation(Ref("C'"), AFTER, None, (), new_parameters)]
+
+
+def _place(theta: Ref, gradient: Ref, t: int) -> Place:
+    """Return the symbols one parameter's optimizer step is written with."""
+    index = (theta.l, theta.j, theta.k)
+    return Place(
+        theta=symbol(theta),
+        g=symbol(gradient),
+        eta=_sym("eta"),
+        t=t,
+        hyper=lambda key: _sym(HYPER_ID.get(key, key)),
+        state=lambda kind: _sym(kind, *index),
+        before=lambda kind: None if t == 1 else symbol(Ref(kind, *index, step=PREVIOUS)),
+        shared=lambda kind: _sym(kind),
+    )
+
+
+def _update(optimizer, theta: Ref, gradient: Ref, t: int) -> list[Equation]:
+    """Return one parameter's step: θ′ = θ − η ∂C/∂θ, or the optimizer's state and then θ′."""
+    new = Ref(theta.kind + "'", theta.l, theta.j, theta.k)
+    if optimizer is None:
+        step = _add(symbol(theta), _mul(-1, _sym("eta"), symbol(gradient)))
+        return [_equation(new, UPDATE, step)]
+    place = _place(theta, gradient, t)
+    return [
+        _equation(new if kind == NEW else Ref(kind, theta.l, theta.j, theta.k), rule, formula)
+        for kind, rule, formula in optimizer.equations(place)
+    ]
+
+
+def _shared(optimizer, t: int) -> list[Equation]:
+    """Return the optimizer's quantities computed once per step (the book's Adam step size η_t)."""
+    place = _place(Ref("W", 1, 1, 1), Ref("dC/dW", 1, 1, 1), t)
+    return [_equation(Ref(kind), rule, formula) for kind, rule, formula in optimizer.shared_equations(place)]

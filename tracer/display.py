@@ -17,21 +17,28 @@ import sympy as sp
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
-from tracer.printing import shown_number
+from tracer.i18n import _
+from tracer.printing import Operand, join_operands, shown_number
+
+
+def _operands(printer, parts: tuple, separator: str) -> list[Operand]:
+    """Return parts as the operands of one picture, ``separator`` between them."""
+    return [
+        Operand(separator if i else "", part, printer._print(part), False) for i, part in enumerate(parts)
+    ]
 
 
 def _join(printer, parts: tuple, separator: str) -> prettyForm:
     """Return pictures side by side on one baseline, ``separator`` between them."""
-    pieces: list = []
-    for i, part in enumerate(parts):
-        if i:
-            pieces.append(separator)
-        pieces.append(printer._print(part))
-    return prettyForm(*stringPict.next(*pieces))
+    return join_operands(_operands(printer, parts, separator), prettyForm.ATOM)
 
 
 class _Joined(sp.Expr):
-    """Parts kept in their order with an operator between them; subclasses name the operator."""
+    """Parts kept in their order with an operator between them; subclasses name the operator.
+
+    A terminal too narrow for the whole may break it before any operator
+    (:meth:`tracer.printing.TracerPrettyPrinter.operands`).
+    """
 
     latex_separator = ""
     text_separator = ""
@@ -41,6 +48,9 @@ class _Joined(sp.Expr):
 
     def _pretty(self, printer) -> prettyForm:
         return _join(printer, self.args, self.text_separator)
+
+    def _pretty_operands(self, printer) -> list[Operand]:
+        return _operands(printer, self.args, self.text_separator)
 
 
 class Equals(_Joined):
@@ -177,6 +187,13 @@ class DerivativeOf(sp.Expr):
         head = prettyForm(*stringPict.next("∂/∂", printer._print(variable)))
         return prettyForm(*stringPict.next(head, prettyForm(*printer._print(body).parens())))
 
+    def _pretty_operands(self, printer) -> list[Operand]:
+        # One operand, the body in parentheses after its head: a terminal too narrow for the
+        # whole breaks the body inside the parentheses.
+        body, variable = self.args
+        head = "∂/∂" + "\n".join(printer._print(variable).picture)
+        return [Operand(head, body, prettyForm(*printer._print(body).parens()), True)]
+
 
 class Cases(sp.Expr):
     """``x if c, y otherwise``: a definition by cases, kept as written (pairs of value, condition)."""
@@ -238,6 +255,27 @@ class Total(sp.Expr):
             form = prettyForm(*form.parens())
         head = stringPict(*stringPict("Σ").below(printer._print(index)))
         return prettyForm(*stringPict.next(head, " ", form))
+
+
+class ColumnBlock(sp.Expr):
+    """Columns ``first`` to ``last`` of a matrix too wide for the terminal, labelled under it.
+
+    ``ColumnBlock(M[:, 0:4], 1, 4)`` draws the four columns with ``columns 1–4`` under them; a wide
+    matrix is shown as its blocks one under another.
+    """
+
+    def _label(self) -> str:
+        first, last = self.args[1:]
+        if first == last:
+            return _("column {number}").format(number=first)
+        return _("columns {first}–{last}").format(first=first, last=last)
+
+    def _latex(self, printer) -> str:
+        return rf"\underset{{\text{{{self._label()}}}}}{{{printer._print(self.args[0])}}}"
+
+    def _pretty(self, printer) -> prettyForm:
+        form = printer._print(self.args[0])
+        return prettyForm(*form.below(stringPict(self._label())), binding=prettyForm.ATOM)
 
 
 class PowerOfTen(sp.Expr):

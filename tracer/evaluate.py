@@ -14,8 +14,11 @@ import numpy as np
 
 from tracer.activations import Activation
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.losses import Loss
+from tracer.optimizers import HYPER_ID
+from tracer.printing import format_number
 from tracer.spec import NetworkSpec
 
 Array = np.ndarray
@@ -64,6 +67,9 @@ class Network:
                     field,
                     f"{output}, so the {self.cost.name} loss would need ln(0); use smaller weights or inputs",
                 )
+            if np.isfinite(a[j - 1]) and abs(y[j - 1]) > abs(a[j - 1]):  # the target overflows the cost
+                message = _("the target y[{j}] = {y} makes the cost overflow float64; use a smaller target")
+                raise SpecError(field, message.format(j=j, y=format_number(float(y[j - 1]), 6)))
             raise SpecError(field, f"{output}: the numbers overflow; use smaller weights or inputs")
         return terms
 
@@ -107,16 +113,31 @@ class Network:
 
 
 @np.errstate(over="ignore", invalid="ignore")  # an overflow is reported as a SpecError below
-def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
-    """Return the value of every quantity of one training step, keyed by its Ref.
+def evaluate(spec: NetworkSpec, steps: int = 1) -> dict[Ref, float]:
+    """Return the value of every quantity of ``steps`` training steps, keyed by its Ref.
 
-    For Mazur's preset, ``evaluate(spec)[Ref("a", 1, 1)]`` is 0.5932699921…
+    For Mazur's preset, ``evaluate(spec)[Ref("a", 1, 1)]`` is 0.5932699921…; with ``steps`` > 1
+    step t's quantities carry ``@t`` (``Ref("a", 1, 1, step=2)``), as in :func:`tracer.derive.derive`.
     """
-    net = Network.of(spec)
+    values: dict[Ref, float] = {Ref("eta"): spec.learning_rate}
+    optimizer = spec.optimizer.strategy()
+    for key in optimizer.takes:
+        if key in dict(spec.optimizer.hyper) and (key != "dampening" or spec.optimizer.key[2]):
+            values[Ref(HYPER_ID.get(key, key))] = spec.optimizer[key]
+    net, state = Network.of(spec), None
+    for t in range(1, steps + 1):
+        net, state = _step(spec, net, optimizer, state, t, None if steps == 1 else t, values)
+    return values
+
+
+def _step(
+    spec, net, optimizer, state, t: int, stamp: int | None, values: dict
+) -> tuple[Network, list | None]:
+    """Put the values of step t (refs suffixed ``@stamp``) into ``values``; return the updated
+    network and the optimizer state of each parameter array (weights, then biases)."""
     L = spec.depth
     batch = len(spec.samples) > 1
     n = len(spec.samples)
-    values: dict[Ref, float] = {Ref("eta"): spec.learning_rate}
     grad_w = [np.zeros_like(W) for W in net.weights]
     grad_b = [np.zeros_like(b) for b in net.biases]
     costs = []
@@ -129,6 +150,8 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
                 ref = Ref(kind, j=indices[0], sample=s)
             else:
                 ref = Ref(kind, l, *indices, sample=s)
+            if kind != "y" and not (kind == "a" and l == 0):
+                ref = ref.at(stamp)
             if not np.isfinite(v):
                 fix = "a smaller learning rate" if field == "learning_rate" else "smaller weights or inputs"
                 raise SpecError(field, f"{ref} is {v:g} in float64: the numbers overflow; use {fix}")
@@ -150,7 +173,7 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
         terms = net.cost_terms(y, acts[L], f"samples[{number}]")
         put("C_term", None, terms, s)
         costs.append(float(np.sum(terms)))
-        values[Ref("C", sample=s)] = costs[-1]
+        values[Ref("C", sample=s, step=stamp)] = costs[-1]
 
         slope_c, slopes, deltas = net.backward(y, zs, acts)  # BP1, BP2
         sample_w, sample_b = net.gradient(deltas, acts)  # BP3, BP4
@@ -166,21 +189,39 @@ def evaluate(spec: NetworkSpec) -> dict[Ref, float]:
 
     eta = spec.learning_rate
     field = "learning_rate"
-    new_w = [W - eta * gw for W, gw in zip(net.weights, grad_w, strict=True)]
-    new_b = [b - eta * gb if spec.update_biases else b for b, gb in zip(net.biases, grad_b, strict=True)]
+    for kind, value in optimizer.shared_values(t, eta).items():
+        values[Ref(kind, step=stamp)] = value
+    before = state or [None] * (2 * L)
+    new_w = [W.copy() for W in net.weights]  # each step below turns its copy into W′
+    new_b = [b.copy() for b in net.biases]
+    stepped = [optimizer.step(W, g, b, t, eta) for W, g, b in zip(new_w, grad_w, before[:L], strict=True)]
+    if spec.update_biases:
+        stepped += [
+            optimizer.step(b, g, s, t, eta) for b, g, s in zip(new_b, grad_b, before[L:], strict=True)
+        ]
     for l in range(1, L + 1):
         if batch:
             put("dC/dW", l, grad_w[l - 1], None)
             put("dC/db", l, grad_b[l - 1], None)
+        for kind, array in stepped[l - 1].items():
+            put(kind, l, array, None)
         put("W'", l, new_w[l - 1], None)
+        if spec.update_biases:
+            for kind, array in stepped[L + l - 1].items():
+                put(kind, l, array, None)
         put("b'", l, new_b[l - 1], None)
     if batch:
-        values[Ref("C")] = float(np.mean(costs))
+        values[Ref("C", step=stamp)] = float(np.mean(costs))
     try:
-        values[Ref("C'")] = batch_cost(spec, new_w, new_b)
-    except SpecError as error:
-        raise SpecError("learning_rate", f"after the update with η = {eta:g}, {error.message}") from None
-    return values
+        values[Ref("C'", step=stamp)] = batch_cost(spec, new_w, new_b)
+    except SpecError:
+        message = _(
+            "after the update with η = {eta}, the cost cannot be computed in float64 (it overflows "
+            "or needs ln(0)); use a smaller learning rate"
+        )
+        raise SpecError("learning_rate", message.format(eta=format_number(eta, 6))) from None
+    state = stepped + ([] if spec.update_biases else [None] * L)
+    return Network(tuple(new_w), tuple(new_b), net.g, net.cost), state
 
 
 @np.errstate(over="ignore", invalid="ignore")
@@ -195,16 +236,16 @@ def batch_cost(spec: NetworkSpec, weights: list[Array], biases: list[Array]) -> 
     return total / len(spec.samples)
 
 
-def cost_after_update(spec: NetworkSpec, values: Mapping[Ref, float]) -> float:
+def cost_after_update(spec: NetworkSpec, values: Mapping[Ref, float], step: int | None = None) -> float:
     """Return C′, the batch cost under the updated parameters W′ and b′ found in ``values``.
 
     ``values`` may be the trace's own or a student's; ``C'`` has no local formula, it is a
-    whole forward pass with the new parameters.
+    whole forward pass with the new parameters (those of step ``step`` in a trace of several).
     """
     weights, biases = [], []
     for l in range(1, spec.depth + 1):
         rows = range(1, spec.layers[l] + 1)
         cols = range(1, spec.layers[l - 1] + 1)
-        weights.append(np.array([[values[Ref("W'", l, j, k)] for k in cols] for j in rows]))
-        biases.append(np.array([values[Ref("b'", l, j)] for j in rows]))
+        weights.append(np.array([[values[Ref("W'", l, j, k, step=step)] for k in cols] for j in rows]))
+        biases.append(np.array([values[Ref("b'", l, j, step=step)] for j in rows]))
     return batch_cost(spec, weights, biases)

@@ -22,6 +22,28 @@ A per-sample quantity of a batch carries ``#s``: ``a[2][1]#2`` is a²₁ for the
 ``b'[l][j]``            the bias after the update
 ``C'``                  the cost after the update
 ======================  ==========================================================
+
+With an optimizer other than plain descent (:mod:`tracer.optimizers`) each weight and bias gets
+its optimizer state, with the parameter's indices (three for a weight, two for a bias):
+
+======================  ==========================================================
+``velocity[l][j][k]``   momentum and Nesterov: the velocity (PyTorch's momentum buffer)
+``m[l][j][k]``          Adam: the first moment, a running mean of the gradient
+``v[l][j][k]``          Adam: the second moment, a running mean of its square
+``m_hat[l][j][k]``      Adam: the bias-corrected first moment m̂
+``v_hat[l][j][k]``      Adam: the bias-corrected second moment v̂
+``h[l][j][k]``          AdaGrad: the sum of squared gradients; RMSProp: their running mean
+``momentum``, …         the hyper-parameters: ``momentum``, ``dampening``, ``beta1``,
+                        ``beta2``, ``eps``, and ``rho`` for RMSProp's decay (the spec's
+                        ``alpha``; the id differs because Ng's α is the learning rate)
+``eta_t``               Adam in the book's convention: the step size with the bias
+                        correction folded in
+======================  ==========================================================
+
+A trace of several steps (``tracer trace --steps N``) suffixes each step's quantities with
+``@t``: ``m[2][1][1]@2`` is the first moment after step 2, ``C@2`` the cost that step 2 computes
+(at the parameters after step 1), ``C'@2`` the cost after step 2. Inputs, targets and the
+hyper-parameters have no suffix: they are the same in every step.
 """
 
 from __future__ import annotations
@@ -47,9 +69,21 @@ ARITY: dict[str, int] = {
     "W'": 3,
     "b'": 2,
     "C'": 0,
+    "momentum": 0,
+    "dampening": 0,
+    "beta1": 0,
+    "beta2": 0,
+    "eps": 0,
+    "rho": 0,
+    "eta_t": 0,
 }
-_PREFIX = {kind: ("C" if kind == "C_term" else kind) for kind in ARITY}
-_PATTERN = re.compile(r"^(?P<kind>[A-Za-z/']+)(?P<indices>(\[\d+\])*)(#(?P<sample>\d+))?$")
+# optimizer state: one per weight (three indices) or bias (two), see the table above
+STATE_KINDS = ("velocity", "m", "v", "m_hat", "v_hat", "h")
+HYPER_KINDS = ("momentum", "dampening", "beta1", "beta2", "eps", "rho")
+_PREFIX = {kind: ("C" if kind == "C_term" else kind) for kind in (*ARITY, *STATE_KINDS)}
+_PATTERN = re.compile(
+    r"^(?P<kind>[A-Za-z/'_]+[12]?)(?P<indices>(\[\d+\])*)(#(?P<sample>\d+))?(@(?P<step>\d+))?$"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -60,6 +94,8 @@ class Ref:
     'W[2][1][2]'
     >>> str(Ref("a", 1, 1, sample=2))
     'a[1][1]#2'
+    >>> str(Ref("m", 2, 1, 1, step=3))
+    'm[2][1][1]@3'
     """
 
     kind: str
@@ -67,6 +103,7 @@ class Ref:
     j: int | None = None
     k: int | None = None
     sample: int | None = None
+    step: int | None = None
 
     @property
     def indices(self) -> tuple[int, ...]:
@@ -77,20 +114,32 @@ class Ref:
 
     def __str__(self) -> str:
         text = _PREFIX[self.kind] + "".join(f"[{i}]" for i in self.indices)
-        return text if self.sample is None else f"{text}#{self.sample}"
+        text = text if self.sample is None else f"{text}#{self.sample}"
+        return text if self.step is None else f"{text}@{self.step}"
 
     def of_sample(self, sample: int | None) -> Ref:
         """Return the same quantity for another sample (None: the batch / single sample)."""
-        return Ref(self.kind, self.l, self.j, self.k, sample)
+        return Ref(self.kind, self.l, self.j, self.k, sample, self.step)
+
+    def at(self, step: int | None) -> Ref:
+        """Return the same quantity in another step of a trace of several (None: a one-step trace)."""
+        return Ref(self.kind, self.l, self.j, self.k, self.sample, step)
+
+    @property
+    def parameter(self) -> Ref:
+        """Return the weight or bias an optimizer-state quantity belongs to: ``m[2][1]`` → ``b[2][1]``."""
+        return Ref("W" if self.k is not None else "b", self.l, self.j, self.k, step=self.step)
 
 
 def parse(text: str) -> Ref | None:
     """Return the Ref a canonical id names, or None if it is not one.
 
     >>> parse("dC/dW[2][1][2]")
-    Ref(kind='dC/dW', l=2, j=1, k=2, sample=None)
+    Ref(kind='dC/dW', l=2, j=1, k=2, sample=None, step=None)
     >>> parse("C[1]#2")
-    Ref(kind='C_term', l=None, j=1, k=None, sample=2)
+    Ref(kind='C_term', l=None, j=1, k=None, sample=2, step=None)
+    >>> parse("m[2][1]@2")
+    Ref(kind='m', l=2, j=1, k=None, sample=None, step=2)
     """
     match = _PATTERN.match(text.strip().replace(" ", ""))
     if not match:
@@ -99,9 +148,11 @@ def parse(text: str) -> Ref | None:
     indices = [int(i) for i in re.findall(r"\d+", match["indices"] or "")]
     if kind == "C" and len(indices) == 1:
         kind = "C_term"
-    if ARITY.get(kind) != len(indices):
+    arity = (2, 3) if kind in STATE_KINDS else (ARITY.get(kind),)
+    if len(indices) not in arity:
         return None
     sample = int(match["sample"]) if match["sample"] else None
+    step = int(match["step"]) if match["step"] else None
     if kind in ("y", "C_term"):
-        return Ref(kind, j=indices[0], sample=sample)
-    return Ref(kind, *indices, sample=sample)  # type: ignore[arg-type]
+        return Ref(kind, j=indices[0], sample=sample, step=step)
+    return Ref(kind, *indices, sample=sample, step=step)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from importlib import resources
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
-from tracer.ids import Ref
+from tracer.ids import STATE_KINDS, Ref
 
 # derivative kind -> (numerator kind, denominator kind)
 PARTIALS = {
@@ -47,6 +47,42 @@ class Partial(sp.Expr):
         return f"d{top}/d{bottom}"
 
 
+class Of(sp.Expr):
+    """Display node of an optimizer's state for one parameter: m with w³₁₂ below (never evaluated).
+
+    LaTeX ``m_{w^{3}_{12}}``, Unicode ``m(w³₁₂)``.
+    """
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        letter, parameter = (printer._print(arg) for arg in self.args)
+        return rf"{letter}_{{{parameter}}}"
+
+    def _pretty(self, printer: sp.printing.pretty.pretty.PrettyPrinter) -> prettyForm:
+        letter, parameter = (printer._print(arg) for arg in self.args)
+        return prettyForm(f"{letter}({parameter})")
+
+    def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
+        letter, parameter = (printer._print(arg) for arg in self.args)
+        return f"{letter}({parameter})"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class AtStep(sp.Expr):
+    """Display node of a quantity in step t of a trace of several: LaTeX ``x^{(t=2)}``, Unicode ``x⁽ᵗ⁼²⁾``."""
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        return rf"{{{printer._print(self.args[0])}}}^{{(t={self.args[1]})}}"
+
+    def _pretty(self, printer: sp.printing.pretty.pretty.PrettyPrinter) -> prettyForm:
+        step = str(self.args[1]).translate(_SUPERSCRIPT)
+        return prettyForm(f"{printer._print(self.args[0])}⁽ᵗ⁼{step}⁾")
+
+    def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
+        return f"{printer._print(self.args[0])}@{self.args[1]}"
+
+
 @dataclass(frozen=True)
 class Notation:
     """Return-free record of one notation file: symbol templates per kind of quantity."""
@@ -57,6 +93,7 @@ class Notation:
     symbols: dict[str, str]
     sampled: dict[str, str]
     units: dict[str, str]
+    state: dict[str, str] = field(default_factory=dict)
     vectors: dict[str, str] = field(default_factory=dict)
     sampled_vectors: dict[str, str] = field(default_factory=dict)
     layer_names: dict[str, str] = field(default_factory=dict)
@@ -78,6 +115,7 @@ def notation(name: str) -> Notation:
         symbols=data["symbols"],
         sampled=data["sampled"],
         units=data["units"],
+        state=data.get("state", {}),
         vectors=data.get("vectors", {}),
         sampled_vectors=data.get("sampled_vectors", {}),
         layer_names=data.get("layer_names", {}),
@@ -87,7 +125,7 @@ def notation(name: str) -> Notation:
 class Naming:
     """Symbols of one notation for one network: ``naming.symbol(ref)`` is a display expression.
 
-    >>> from tracer.ids import Ref
+    >>> from tracer.ids import STATE_KINDS, Ref
     >>> notation("mazur").bind((2, 2, 2)).name(Ref("W", 2, 1, 1))
     'w_5'
     """
@@ -99,7 +137,14 @@ class Naming:
         self._cache: dict[Ref, sp.Expr] = {}
 
     def name(self, ref: Ref) -> str:
-        """Return the ASCII name of a quantity's symbol, e.g. ``a^2_1`` or ``dE_total/dw_5``."""
+        """Return the ASCII name of a quantity's symbol, e.g. ``a^2_1``, ``dE_total/dw_5``, ``m(w_5)``.
+
+        In a trace of several steps the step follows an ``@``: ``w_5@2``.
+        """
+        if ref.step is not None:
+            return f"{self.name(ref.at(None))}@{ref.step}"
+        if ref.kind in STATE_KINDS:
+            return f"{self.notation.state[ref.kind]}({self.name(ref.parameter)})"
         if ref.kind in PARTIALS:
             top, bottom = self._parts(ref)
             return f"d{self.name(top)}/d{self.name(bottom)}"
@@ -115,6 +160,10 @@ class Naming:
         return self._cache[ref]
 
     def _build(self, ref: Ref) -> sp.Expr:
+        if ref.step is not None:
+            return AtStep(self.symbol(ref.at(None)), sp.Integer(ref.step))
+        if ref.kind in STATE_KINDS:
+            return Of(sp.Symbol(self.notation.state[ref.kind]), self.symbol(ref.parameter))
         if ref.kind in PARTIALS:
             top, bottom = self._parts(ref)
             return Partial(self.symbol(top), self.symbol(bottom))

@@ -11,13 +11,14 @@ Two extensions, both by subclassing the printers rather than editing their outpu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
-from sympy.printing.pretty.stringpict import prettyForm
+from sympy.printing.pretty.pretty_symbology import xsym
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from tracer.ids import Ref, parse
 from tracer.notation import Naming
@@ -25,22 +26,40 @@ from tracer.notation import Naming
 DEFAULT_DECIMALS = 9
 
 
-def format_number(value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-") -> str:
+LARGE = 1e15  # from here on numbers are written as 1.5e20
+
+
+def format_number(
+    value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-", fixed: bool = False
+) -> str:
     """Return ``value`` as printed everywhere in tracer: rounded to ``decimals``, no trailing zeros.
 
     Mazur prints w5+ as 0.35891648 and net_h2 as 0.3925 in the same way. ``minus`` is the sign
     of a negative number: ASCII for LaTeX (which sets it as a minus) and the terminal, U+2212
-    where the text is typeset as it is (an SVG picture).
+    where the text is typeset as it is (an SVG picture). With ``fixed`` the trailing zeros stay,
+    as an answer asked to ``decimals`` places is written (0.8400).
 
     >>> format_number(0.15), format_number(0.5932699921071872), format_number(0.39249999999999996)
     ('0.15', '0.593269992', '0.3925')
     >>> format_number(-2e-12), format_number(1.0), format_number(-0.25, minus="\N{MINUS SIGN}")
     ('0', '1', '−0.25')
+    >>> format_number(0.84, 4, fixed=True), format_number(-2e-12, 2, fixed=True)
+    ('0.8400', '0.00')
+
+    From 10¹⁵ on a number is written in scientific notation, never with 31 digits:
+
+    >>> format_number(1e30), format_number(-1.5e200, 4)
+    ('1e30', '-1.5e200')
     """
+    if abs(value) >= LARGE and abs(value) != float("inf"):
+        mantissa, exponent = f"{abs(value):.{decimals}e}".split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return ("" if value > 0 else minus) + f"{mantissa}e{int(exponent)}"
     text = f"{abs(value):.{decimals}f}"
-    if "." in text:
+    if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
-    return text if value >= 0 or text == "0" else minus + text
+    return text if value >= 0 or not text.strip("0.") else minus + text
 
 
 class Shown(sp.UnevaluatedExpr):
@@ -186,8 +205,40 @@ class TracerLatexPrinter(LatexPrinter):
         return super()._print_Function(expr, exp)
 
 
+class Operand(NamedTuple):
+    """Return-free operand of a sum, product or chain, as the Unicode printer sets it.
+
+    ``separator`` is the text before it (``" + "``, ``" - "``, ``"⋅"``, ``" = "``; ``""`` or ``"-"``
+    for the first operand), ``expr`` what is printed after it, ``form`` its picture (in
+    parentheses when ``parens``). Joined in order, the operands give the whole picture.
+    """
+
+    separator: str
+    expr: sp.Expr
+    form: prettyForm
+    parens: bool
+
+
+def join_operands(operands: list[Operand], binding: int = prettyForm.ADD) -> prettyForm:
+    """Return the operands side by side on one baseline, each after its separator.
+
+    ``binding`` tells an enclosing product or power whether to add parentheses: a sum's
+    (``prettyForm.ADD``) by default, even when it starts with a minus, as in SymPy.
+    """
+    pieces: list = []
+    for operand in operands:
+        if operand.separator:
+            pieces.append(operand.separator)
+        pieces.append(operand.form)
+    return prettyForm(*stringPict.next(*pieces), binding=binding)
+
+
 class TracerPrettyPrinter(PrettyPrinter):
-    """Unicode printer with the same two extensions, for the terminal and plain text."""
+    """Unicode printer with the same two extensions, for the terminal and plain text.
+
+    Sums and products are printed from their :meth:`operands`, the pieces a too-wide picture may
+    be broken into; a matrix column of numbers is aligned at the decimal point.
+    """
 
     _default_settings: ClassVar[dict] = {
         **PrettyPrinter._default_settings,
@@ -200,9 +251,19 @@ class TracerPrettyPrinter(PrettyPrinter):
         "inline_fractions": False,
     }
 
+    def __init__(self, settings: dict | None = None) -> None:
+        super().__init__(settings)
+        self._symbols: dict[sp.Symbol, prettyForm] = {}
+
     def _print_Symbol(self, expr: sp.Symbol, bold_name: bool = False) -> prettyForm:
-        shown = _display(self._settings["naming"], expr)
-        return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)
+        if bold_name:
+            return super()._print_Symbol(expr, bold_name)
+        if expr not in self._symbols:
+            shown = _display(self._settings["naming"], expr)
+            self._symbols[expr] = super()._print_Symbol(expr) if shown is None else self._print(shown)
+        form = self._symbols[expr]
+        # A copy: SymPy's printers may move the baseline of a picture they are handed.
+        return prettyForm("\n".join(form.picture), form.baseline, form.binding)
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
         return prettyForm(format_number(float(expr), self._settings["decimals"], self._settings["minus"]))
@@ -221,6 +282,169 @@ class TracerPrettyPrinter(PrettyPrinter):
     def _print_UnevaluatedExpr(self, expr: sp.UnevaluatedExpr) -> prettyForm:
         form = self._print(expr.args[0])
         return prettyForm(*form.parens()) if expr.args[0].is_negative else form
+
+    def operands(self, expr: sp.Expr) -> list[Operand] | None:
+        """Return the top-level operands of a sum, of a product without a fraction bar, of an
+        equation or of a chain (a :mod:`tracer.display` node with ``_pretty_operands``); None for
+        anything else.
+
+        ``0.75 - 0.35⋅x`` gives the operands ``("", 0.75)`` and ``(" - ", 0.35⋅x)``; ``w₅⋅outₕ₁``
+        gives ``("", w₅)`` and ``("⋅", outₕ₁)``.
+        """
+        if hasattr(expr, "_pretty_operands"):
+            return expr._pretty_operands(self)
+        if isinstance(expr, sp.Equality):
+            return [
+                Operand("", expr.lhs, self._print(expr.lhs), False),
+                Operand(" = ", expr.rhs, self._print(expr.rhs), False),
+            ]
+        if isinstance(expr, sp.Add):
+            return self._terms(expr)
+        if isinstance(expr, sp.Mul):
+            numerator, denominator, negative = self._factors(expr)
+            if denominator or (len(numerator) < 2 and not negative):
+                return None
+            return self._product(numerator, negative)
+        return None
+
+    def fraction(self, expr: sp.Expr) -> tuple[list[sp.Expr], list[sp.Expr], bool] | None:
+        """Return the numerator and denominator factors of a product drawn with a fraction bar,
+        and whether a minus sign leads its numerator; None for anything else."""
+        if not isinstance(expr, sp.Mul):
+            return None
+        numerator, denominator, negative = self._factors(expr)
+        return (numerator or [sp.S.One], denominator, negative) if denominator else None
+
+    def _terms(self, expr: sp.Add) -> list[Operand]:
+        """Return the terms of a sum in SymPy's order and with its signs: ``a - b``, not ``a + (-b)``."""
+        operands = []
+        for i, term in enumerate(self._as_ordered_terms(expr, order=None)):
+            negated = None
+            if term.is_Mul and term.could_extract_minus_sign():
+                coeff, other = term.as_coeff_mul(rational=False)
+                negated = (
+                    sp.Mul(*other, evaluate=False) if coeff == -1 else sp.Mul(-coeff, *other, evaluate=False)
+                )
+            elif term.is_Number and term < 0:
+                negated = -term
+            if negated is not None:
+                form = self._print(negated)
+                separator = ("- " if form.height() > 1 else "-") if i == 0 else " - "
+                parens = form.binding > prettyForm.NEG or form.binding == prettyForm.ADD
+                form = prettyForm(*form.parens()) if parens else form
+                operands.append(Operand(separator, negated, form, parens))
+                continue
+            form = self._print(term)
+            parens = bool(term.is_Relational)
+            if parens:
+                form = prettyForm(*form.parens())
+            # A picture that brings its own minus sign is set without a plus, as SymPy does.
+            separator = "" if i == 0 or form.binding == prettyForm.NEG else " + "
+            operands.append(Operand(separator, term, form, parens))
+        return operands
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> prettyForm:
+        return join_operands(self._terms(expr))
+
+    def _factors(self, product: sp.Mul) -> tuple[list[sp.Expr], list[sp.Expr], bool]:
+        """Return a product's numerator and denominator factors, and whether its own leading
+        factor is −1 (printed as a minus sign, as in ``-x``)."""
+        args = list(product.args)
+        negative = args[0] is sp.S.NegativeOne and len(args) > 1
+        if negative:
+            args = args[1:]
+        if args[0] is sp.S.One or any(isinstance(arg, sp.Number) for arg in args[1:]):
+            # An unevaluated product shows every factor as written: 1⋅x, 2⋅3.
+            return args, [], negative
+        numerator, denominator = [], []
+        for item in args:
+            if item.is_commutative and item.is_Pow and item.exp.is_Rational and item.exp.is_negative:
+                denominator.append(sp.Pow(item.base, -item.exp, evaluate=item.exp == -1))
+            elif item.is_Rational and item is not sp.S.Infinity:
+                if item.p != 1:
+                    numerator.append(sp.Rational(item.p))
+                if item.q != 1:
+                    denominator.append(sp.Rational(item.q))
+            else:
+                numerator.append(item)
+        return numerator, denominator, negative
+
+    def _product(self, factors: list[sp.Expr], negative: bool) -> list[Operand]:
+        """Return factors as operands joined by ``⋅``, a sum among them in parentheses."""
+        operands = []
+        for i, factor in enumerate(factors):
+            form = self._print(factor)
+            weak = form.binding > prettyForm.MUL and form.binding != prettyForm.NEG
+            parens = weak and (len(factors) > 1 or negative)
+            if parens:
+                form = prettyForm(*form.parens())
+            separator = xsym("*") if i else ""
+            if i == 0 and negative:
+                separator = "- " if form.picture[form.baseline][:1] == "-" else "-"
+            operands.append(Operand(separator, factor, form, parens))
+        return operands
+
+    def _print_Mul(self, product: sp.Mul) -> prettyForm:
+        # SymPy's _print_Mul, less two things: it imports sympy.physics.units on every call (to
+        # put units last: a quarter of a second at start-up, and tracer has no units), and it
+        # turns any factor that prints "-1" into a bare minus, which hid an input x₂ = −1 in
+        # x₂⋅δ = -1⋅(-0.0126). Here only the product's own coefficient −1 becomes a minus sign.
+        numerator, denominator, negative = self._factors(product)
+        top = self._product(numerator or [sp.S.One], negative)
+        form = top[0].form
+        if len(top) > 1 or negative:
+            # A product that starts with a minus binds like a negation (SymPy's rule).
+            starts = top[0].separator + top[0].form.picture[top[0].form.baseline]
+            form = join_operands(top, prettyForm.NEG if starts[:1] == "-" else prettyForm.MUL)
+        if not denominator:
+            return form
+        below = self._product(denominator, False)
+        return form / (join_operands(below, prettyForm.MUL) if len(below) > 1 else below[0].form)
+
+    def _print_matrix_contents(self, e: sp.MatrixBase) -> prettyForm:
+        # SymPy's grid (two spaces between columns, a blank row between rows), with a column of
+        # one-line numbers aligned at the decimal point instead of centred.
+        columns = [[self._print(e[i, j]) for i in range(e.rows)] for j in range(e.cols)]
+        for column in columns:
+            points = [_point(form) for form in column]
+            before = max((p[0] for p in points if p is not None), default=0)
+            after = max((p[1] for p in points if p is not None), default=0)
+            width = max(form.width() for form in column)
+            for i, (form, point) in enumerate(zip(column, points, strict=True)):
+                if all(p is not None for p in points):
+                    left, right = before - point[0], after - point[1]  # type: ignore[index]
+                else:
+                    left = (width - form.width()) // 2
+                    right = width - form.width() - left
+                column[i] = prettyForm(*prettyForm(*form.left(" " * left)).right(" " * right))
+        if not columns or not columns[0]:
+            return prettyForm("")
+        rows = []
+        for i in range(e.rows):
+            pieces: list = []
+            for j, column in enumerate(columns):
+                pieces += ["  ", column[i]] if j else [column[i]]
+            rows.append(stringPict(*stringPict.next(*pieces)))
+        grid = rows[0]
+        for row in rows[1:]:
+            grid = stringPict(*grid.below(" ", row))
+        return prettyForm(*grid.left(""))
+
+
+def _point(form: prettyForm) -> tuple[int, int] | None:
+    """Return the columns before and after the decimal point of a one-line number, else None.
+
+    >>> _point(prettyForm("-0.25")), _point(prettyForm("12")), _point(prettyForm("x"))
+    ((2, 3), (2, 0), None)
+    """
+    if form.height() != 1:
+        return None
+    text = form.picture[0]
+    whole, dot, fraction = text.removeprefix("-").partition(".")
+    if not whole.isdigit() or (dot and not fraction.isdigit()):
+        return None
+    after = len(dot + fraction)
+    return len(text) - after, after
 
 
 def _display(naming: Naming | None, expr: sp.Symbol) -> sp.Expr | None:
@@ -259,28 +483,46 @@ class MathPrinter:
             "inline_fractions": inline_fractions,
         }
         self._pretty = TracerPrettyPrinter(settings)
-        self._cache: dict[tuple[str, sp.Expr], str] = {}
+        self._forms: dict[sp.Expr, prettyForm] = {}
 
     def latex(self, expr: sp.Expr) -> str:
         """Return the LaTeX of an expression (no surrounding $)."""
         return self._latex.doprint(expr)
 
+    def form(self, expr: sp.Expr) -> prettyForm:
+        """Return the Unicode picture of an expression as SymPy's ``prettyForm`` (rows and a
+        baseline), printed once per expression and document; treat it as read-only."""
+        if expr not in self._forms:
+            self._forms[expr] = self._pretty._print(expr)
+        return self._forms[expr]
+
+    def operands(self, expr: sp.Expr) -> list[Operand] | None:
+        """Return where the Unicode picture of ``expr`` may be broken: its top-level operands
+        (:meth:`TracerPrettyPrinter.operands`), or None."""
+        return self._pretty.operands(expr)
+
+    def fraction(self, expr: sp.Expr) -> tuple[list[sp.Expr], list[sp.Expr], bool] | None:
+        """Return the numerator and denominator factors of a fraction, and whether a minus sign
+        leads it (:meth:`TracerPrettyPrinter.fraction`), or None."""
+        return self._pretty.fraction(expr)
+
+    def product(self, factors: list[sp.Expr], negative: bool = False) -> list[Operand]:
+        """Return factors as the operands of a product ``a⋅b⋅c`` (``-a⋅b⋅c`` when ``negative``)."""
+        return self._pretty._product(factors, negative)
+
     def pretty(self, expr: sp.Expr) -> str:
         """Return the Unicode picture of an expression; fractions take several lines."""
-        return self._pretty.doprint(expr)
+        return "\n".join(self.form(expr).picture)
 
     def picture(self, expr: sp.Expr) -> tuple[str, int]:
         """Return the Unicode picture of an expression and its baseline: the row (from 0 at the
         top) that text beside it sits on, e.g. the bar of a fraction."""
-        form = self._pretty._print(expr)
-        return form.render(wrap_line=False), form.baseline
+        form = self.form(expr)
+        return "\n".join(form.picture), form.baseline
 
     def text(self, expr: sp.Expr) -> str:
         """Return one-line Unicode, e.g. ``w³₁₂`` or ``∂C/∂w³₁₂`` for a symbol."""
-        key = ("text", expr)
-        if key not in self._cache:
-            self._cache[key] = self._pretty.doprint(expr)
-        return self._cache[key]
+        return self.pretty(expr)
 
     def number(self, value: float) -> str:
         """Return a value in the document's number format."""

@@ -13,14 +13,17 @@ Each writer in :data:`WRITERS` returns its files by path under the folder:
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from tracer.documents.pdf import compile_latex
 from tracer.documents.render import render_html, render_latex, render_markdown, render_svg
-from tracer.errors import SpecError
+from tracer.errors import OutputError
 from tracer.handout.model import Request, make_handout
-from tracer.handout.render import combined_sources, compiled, handout_files, view
+from tracer.handout.pdf import typeset
+from tracer.handout.render import combined_sources, handout_files, view
+from tracer.i18n import _
+from tracer.optimizers import parse_optimizer
+from tracer.output import Outputs
 from tracer.printing import DEFAULT_DECIMALS
 from tracer.spec import load_spec, preset_names
 from tracer.trace import trace
@@ -59,12 +62,18 @@ def page_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     return {f"{name}.html": render_html(trace(load_spec(name))) for name in PAGES}
 
 
-# Training reports: name, preset, steps, learning rates. ``train-xor`` compares four rates on
-# ``xor``; ``descent-basins`` is the foggy mountain of ``basins``, a local minimum and the rate
-# that jumps out of it.
+# Training reports: name, preset, steps, learning rates, optimizers (() for the spec's).
+# ``train-xor`` compares four rates on ``xor``; ``descent-basins`` is the foggy mountain of
+# ``basins``, a local minimum and the rate that jumps out of it; ``optimizers-xor`` and
+# ``optimizers-basins`` compare plain descent, momentum and Adam at one rate: on ``xor`` plain
+# descent crawls where both others converge, on ``basins`` plain descent and momentum stop in
+# the local minimum and Adam reaches the lowest valley.
+COMPARED = ("gd", "momentum", "adam")
 TRAININGS = (
-    ("train-xor", "xor", 5000, (0.5, 2.0, 20.0, 500.0)),
-    ("descent-basins", "basins", 100, (1.0, 10.0, 30.0)),
+    ("train-xor", "xor", 5000, (0.5, 2.0, 20.0, 500.0), ()),
+    ("descent-basins", "basins", 100, (1.0, 10.0, 30.0), ()),
+    ("optimizers-xor", "xor", 2000, (0.5,), COMPARED),
+    ("optimizers-basins", "basins", 100, (1.0,), COMPARED),
 )
 
 
@@ -75,26 +84,29 @@ def training_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     """
     kinds = ("md", "tex", "pdf") if pdf else ("md", "tex")
     files: dict[str, str | bytes] = {}
-    for name, preset, steps, rates in TRAININGS:
-        training = train(load_spec(preset), steps, rates, source=preset)
+    for name, preset, steps, rates, compared in TRAININGS:
+        optimizers = [parse_optimizer(o) for o in compared] or None
+        training = train(load_spec(preset), steps, rates, source=preset, optimizers=optimizers)
         files.update(training_files(training, name, kinds, worked=preset))
     return files
 
 
-# The example handout in reports/handout/: three variants of Mazur's network, seed 1.
-HANDOUT = Request("mazur", count=3, seed=1)
+# The example handout in reports/handout/: three variants of Mazur's network, seed 1, with its
+# Moodle XML and Canvas QTI package.
+HANDOUT = Request("mazur", count=3, seed=1, lms=("moodle", "canvas"))
 
 
 def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     """Return the example handout's files by path under ``reports/``, e.g. ``handout/README.md``.
 
-    Markdown sheets and keys (each with its SVG), answers and spec files, and the combined
-    exercises and keys again as PDF.
+    Markdown sheets and keys (each with its SVG), answers and spec files, the Moodle XML and the
+    Canvas package, and the combined exercises and keys again as PDF.
     """
     handout = make_handout(load_spec(HANDOUT.source), HANDOUT)
     files = handout_files(handout)
     if pdf:
-        files.update(compiled(combined_sources(view(handout, "pdf"))))
+        typeset_files = typeset(combined_sources(view(handout, "pdf")))
+        files.update({name: pdf for name, (pdf, _) in typeset_files.items()})
     return {f"handout/{name}": content for name, content in sorted(files.items())}
 
 
@@ -102,23 +114,19 @@ def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
 WRITERS = (preset_report_files, page_report_files, training_report_files, handout_report_files)
 
 
-def write_reports(folder: Path, write) -> list[str]:
-    """Write the files of every writer in :data:`WRITERS` into ``folder``; return their paths.
+def report_outputs(folder: Path, outputs: Outputs) -> None:
+    """Hand every file of every writer in :data:`WRITERS` to ``outputs``, under ``folder``.
 
-    ``write(content, path)`` writes one file (``tracer.cli.write_output``).
+    Nothing is written until ``outputs.commit()``: a writer that fails leaves the folder as it was.
     """
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("reports", _("{path!r} is a file; give a folder").format(path=str(folder)))
     if not folder.is_dir():
-        raise SpecError("reports", f"folder {str(folder)!r} does not exist; create it first")
-    written = []
+        message = _("folder {path!r} does not exist; create it first").format(path=str(folder))
+        raise OutputError("reports", message)
     for writer in WRITERS:
         for file, content in writer().items():
-            (folder / file).parent.mkdir(exist_ok=True)
-            write(content, str(folder / file))
-            written.append(file)
-    return written
-
-
-if __name__ == "__main__":
-    from tracer.cli import main
-
-    sys.exit(main(["reports", *sys.argv[1:]]))
+            parent = (folder / file).parent
+            if not parent.is_dir():
+                outputs.make_folder(str(parent), "reports")
+            outputs.file(str(folder / file), content, "reports")

@@ -7,11 +7,9 @@ is the matrix into layer 1.
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from importlib import resources
 from itertools import pairwise
@@ -22,16 +20,22 @@ import numpy as np
 
 from tracer.activations import Activation, activation
 from tracer.errors import SpecError, nearest
-from tracer.handout.randomize import Randomize, parse_ask, parse_randomize
+from tracer.i18n import _
 from tracer.ids import Ref, parse
+from tracer.inputs import parse as parse_document
+from tracer.inputs import read_text, shown
 from tracer.losses import Loss
 from tracer.losses import loss as find_loss
+from tracer.optimizers import OptimizerSpec, checker, parse_optimizer
+from tracer.randomize import Randomize, parse_ask, parse_randomize
 
 Matrix = tuple[tuple[float, ...], ...]
 NOTATIONS = ("nielsen", "ng", "mazur")
 # A worked example writes out every step; beyond this many weights and biases it is no longer
 # one a person reads (and a typo such as 100000000 neurons would exhaust memory).
 MAX_PARAMETERS = 10_000
+MAX_SAMPLES = 10_000  # a spec is a lesson's data set, not a benchmark's
+MAX_TITLE = 200  # characters: a title is one line above a document or a picture
 KEYS = (
     "title",
     "description",
@@ -50,6 +54,7 @@ KEYS = (
     "samples",
     "randomize",
     "ask",
+    "optimizer",
     "published",
     "published_by",
 )
@@ -76,6 +81,7 @@ class Shape:
     loss: str
     samples: int
     update_biases: bool
+    optimizer: tuple[str, str, bool] = ("gd", "torch", False)  # OptimizerSpec.key
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,9 @@ class NetworkSpec:
     samples: tuple[Sample, ...]
     leaky_relu_slope: float = 0.01
     description: str = ""
-    randomize: Randomize | None = None  # how `tracer handout` draws variants (tracer.handout.randomize)
+    randomize: Randomize | None = None  # how `tracer handout` draws variants (tracer.randomize)
     ask: tuple[str, ...] = ()  # what a handout asks for: id patterns
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)  # how a step uses the gradient
     published: tuple[tuple[str, str], ...] = ()  # (id, the number as a source prints it)
     published_by: str = ""  # that source, e.g. "Mazur"
 
@@ -135,6 +142,7 @@ class NetworkSpec:
             self.loss,
             len(self.samples),
             self.update_biases,
+            self.optimizer.key,
         )
 
     @cached_property
@@ -166,11 +174,19 @@ class NetworkSpec:
         data = asdict(self)
         data["samples"] = [{"x": list(s.x), "y": list(s.y)} for s in self.samples]
         data["published"] = dict(self.published)
-        for key, default in (("randomize", None), ("ask", ()), ("published", {}), ("published_by", "")):
+        for key, default in (
+            ("randomize", None),
+            ("ask", ()),
+            ("published", {}),
+            ("published_by", ""),
+            ("optimizer", OptimizerSpec()),
+        ):
             if getattr(self, key) == default:
                 del data[key]
         if self.randomize is not None:
             data["randomize"] = self.randomize.to_dict()
+        if self.optimizer != OptimizerSpec():
+            data["optimizer"] = self.optimizer.to_dict()
         return data
 
 
@@ -193,12 +209,8 @@ def load_spec(source: str, notation: str | None = None) -> NetworkSpec:
     ``notation`` overrides the spec's own. ``load_spec("mazur").layers`` is ``(2, 2, 2)``.
     """
     path = Path(source)
-    if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8-sig")  # -sig: a byte-order mark is fine too
-        except (OSError, UnicodeDecodeError) as error:
-            reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
-            raise SpecError(str(path), f"cannot read the spec: {reason}") from None
+    if path.exists():
+        text = read_text(path, str(path), _("the spec"))
         data = _parse(text, path.suffix.lower() == ".json", str(path))
     elif source in preset_names():
         data = _parse(preset_text(source), False, source)
@@ -213,11 +225,7 @@ def load_spec(source: str, notation: str | None = None) -> NetworkSpec:
 
 
 def _parse(text: str, is_json: bool, where: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text) if is_json else tomllib.loads(text)
-    except (ValueError, RecursionError) as error:  # decode errors, over-long integers, deep nesting
-        kind = "JSON" if is_json else "TOML"
-        raise SpecError(where, f"not valid {kind}: {error}") from None
+    data = parse_document(text, is_json, where)
     if not isinstance(data, dict):
         raise SpecError(where, "the spec must be a table of keys such as layers and samples")
     return data
@@ -246,8 +254,9 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
     notation = _string(data.get("notation", "nielsen"), "notation")
     if notation not in NOTATIONS:
         raise SpecError("notation", f'unknown notation "{notation}"; {nearest(notation, NOTATIONS)}')
+    optimizer = parse_optimizer(data["optimizer"]) if "optimizer" in data else OptimizerSpec()
     return NetworkSpec(
-        title=_string(data.get("title", "A small network"), "title"),
+        title=_title(data.get("title", "A small network")),
         description=_string(data.get("description", ""), "description"),
         notation=notation,
         layers=layers,
@@ -259,8 +268,9 @@ def from_dict(data: dict[str, Any]) -> NetworkSpec:
         weights=weights,
         biases=biases,
         samples=samples,
-        randomize=parse_randomize(data.get("randomize"), loss_name, activations[-1]),
+        randomize=parse_randomize(data.get("randomize"), loss_name, activations[-1], checker(optimizer)),
         ask=parse_ask(data["ask"]) if "ask" in data else (),
+        optimizer=optimizer,
         published=_published(data.get("published", {})),
         published_by=_string(data.get("published_by", ""), "published_by"),
     )
@@ -296,21 +306,29 @@ def _require(data: dict[str, Any], key: str) -> Any:
     return data[key]
 
 
+def _title(value: Any) -> str:
+    title = _string(value, "title")
+    if len(title) > MAX_TITLE:
+        message = _("{count} characters; a title has at most {limit} (put the rest in description)")
+        raise SpecError("title", message.format(count=len(title), limit=MAX_TITLE))
+    return title
+
+
 def _string(value: Any, field: str) -> str:
     if not isinstance(value, str):
-        raise SpecError(field, f"must be text in quotes, got {value!r}")
+        raise SpecError(field, f"must be text in quotes, got {shown(value)}")
     return value
 
 
 def _number(value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SpecError(field, f"must be a number, got {value!r}")
+        raise SpecError(field, f"must be a number, got {shown(value)}")
     try:
         number = float(value)
     except OverflowError:  # a whole number beyond float64, e.g. 10**400 written out
         raise SpecError(field, "must be a finite number, got a whole number too large for float64") from None
     if not math.isfinite(number):
-        raise SpecError(field, f"must be a finite number, got {value!r}")
+        raise SpecError(field, f"must be a finite number, got {shown(value)}")
     return number
 
 
@@ -327,7 +345,7 @@ def _layers(value: Any) -> tuple[int, ...]:
         raise SpecError("layers", "give the neurons per layer, input first, e.g. [2, 2, 2]")
     for i, n in enumerate(value):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise SpecError(f"layers[{i}]", f"must be a whole number of neurons ≥ 1, got {n!r}")
+            raise SpecError(f"layers[{i}]", f"must be a whole number of neurons ≥ 1, got {shown(n)}")
     count = sum(n * m + n for m, n in pairwise(value))
     if count > MAX_PARAMETERS:
         raise SpecError(
@@ -404,13 +422,16 @@ def _draw(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[list, list]:
     """Return weights and biases drawn uniformly from init_range, rounded to init_decimals."""
     seed = data.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise SpecError("seed", f"must be a whole number ≥ 0, got {seed!r}")
+        raise SpecError("seed", f"must be a whole number ≥ 0, got {shown(seed)}")
     low, high = _vector(data.get("init_range", [-1.0, 1.0]), "init_range", 2, "[low, high]")
     if not low < high:
         raise SpecError("init_range", f"low must be below high, got [{low:g}, {high:g}]")
+    if not math.isfinite(high - low):
+        message = _("high − low is beyond float64 (got [{low}, {high}]); give a range such as [-1, 1]")
+        raise SpecError("init_range", message.format(low=f"{low:g}", high=f"{high:g}"))
     decimals = data.get("init_decimals", 2)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12:
-        raise SpecError("init_decimals", f"must be a whole number from 0 to 12, got {decimals!r}")
+        raise SpecError("init_decimals", f"must be a whole number from 0 to 12, got {shown(decimals)}")
     rng = np.random.default_rng(seed)
 
     def draw(*size: int) -> list:
@@ -426,6 +447,9 @@ def _samples(value: Any, layers: tuple[int, ...], loss_name: str, output: str) -
         value = [value]
     if not isinstance(value, list) or not value:
         raise SpecError("samples", "give at least one [[samples]] table with x and y")
+    if len(value) > MAX_SAMPLES:
+        message = _("{count} samples; tracer takes at most {limit}")
+        raise SpecError("samples", message.format(count=len(value), limit=MAX_SAMPLES))
     samples = []
     for s, table in enumerate(value, start=1):
         field = f"samples[{s}]"

@@ -7,6 +7,7 @@ Floats are written with ``repr`` (the shortest text that reads back as the same 
 
 from __future__ import annotations
 
+from tracer.optimizers import OptimizerSpec
 from tracer.spec import NetworkSpec
 
 # TOML basic strings must escape these; everything else may stand as it is (UTF-8).
@@ -72,12 +73,20 @@ def spec_toml(spec: NetworkSpec, comment: str = "") -> str:
         lines.append(f"ask = [{', '.join(toml_string(p) for p in spec.ask)}]")
     if spec.published_by:
         lines.append(f"published_by = {toml_string(spec.published_by)}")
+    if spec.optimizer != OptimizerSpec():
+        lines += ["", "[optimizer]"]
+        for key, value in spec.optimizer.to_dict().items():
+            lines.append(f"{key} = {toml_string(value) if isinstance(value, str) else toml_number(value)}")
     for sample in spec.samples:
         lines += ["", "[[samples]]", f"x = {_list(sample.x)}", f"y = {_list(sample.y)}"]
     if spec.randomize is not None:
         lines += ["", "[randomize]"]
         for kind, rule in spec.randomize.to_dict().items():
-            lines.append(f"{kind} = {_rule(rule)}")
+            if kind == "optimizer":
+                rules = ", ".join(f"{key} = {_rule(r)}" for key, r in rule.items())
+                lines.append(f"optimizer = {{{rules}}}")
+            else:
+                lines.append(f"{kind} = {_rule(rule)}")
     if spec.published:
         lines += [
             "",

@@ -14,8 +14,6 @@ from typing import Any
 
 import jinja2
 
-import tracer
-
 # LaTeX templates use these delimiters, so that TeX's braces need no escaping.
 LATEX_SYNTAX = {
     "block_start_string": "<%",
@@ -32,7 +30,7 @@ def template_folder() -> Traversable:
     try:
         return resources.files("tracer.templates")
     except ModuleNotFoundError:
-        return Path(tracer.__file__).parent.parent / "templates"
+        return Path(__file__).parent.parent / "templates"
 
 
 def template_source(name: str) -> str | None:

@@ -14,11 +14,16 @@ from functools import cached_property
 import sympy as sp
 
 from tracer.derive import GIVEN, Equation, derive, recompute
+from tracer.errors import SpecError
 from tracer.evaluate import evaluate
+from tracer.i18n import _
 from tracer.ids import Ref, parse
 from tracer.notation import Naming, notation
 from tracer.printing import with_numbers
 from tracer.spec import NetworkSpec
+
+# A worked example writes every sample out; beyond this many nobody reads it (and SymPy takes minutes).
+WORKED_SAMPLES = 100
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class Trace:
 
     spec: NetworkSpec
     quantities: tuple[Quantity, ...]
+    steps: int = 1  # with more than one, every quantity of step t carries @t
 
     @cached_property
     def values(self) -> dict[Ref, float]:
@@ -116,12 +122,37 @@ class Trace:
         return ref in self._by_ref
 
 
-def trace(spec: NetworkSpec) -> Trace:
-    """Return the Trace of one training step: derivation (cached per shape) plus evaluation.
+def trace(spec: NetworkSpec, steps: int = 1) -> Trace:
+    """Return the Trace of ``steps`` training steps: derivation (cached per shape) plus evaluation.
 
-    ``trace(load_spec("mazur"))["a[1][1]"].value`` is 0.5932699921…
+    ``trace(load_spec("mazur"))["a[1][1]"].value`` is 0.5932699921…; in ``trace(spec, 3)`` the
+    first moment of an Adam step 2 is ``m[2][1][1]@2``.
     """
-    values = evaluate(spec)
-    quantities = tuple(Quantity(eq, values[eq.ref]) for eq in derive(spec.shape))
-    spec.published_differences(values)  # a published number must name a quantity of this network
-    return Trace(spec, quantities)
+    if len(spec.samples) > WORKED_SAMPLES:
+        message = _("{count} samples; a worked example shows at most {limit} (tracer train takes more)")
+        raise SpecError("samples", message.format(count=len(spec.samples), limit=WORKED_SAMPLES))
+    values = evaluate(spec, steps)
+    if steps == 1:  # a published number must name a quantity of this network (of its one step)
+        spec.published_differences(values)
+    # derive(shape) as every one-step caller writes it: one cache entry per shape
+    equations = derive(spec.shape) if steps == 1 else derive(spec.shape, steps)
+    quantities = tuple(Quantity(eq, values[eq.ref]) for eq in equations)
+    return Trace(spec, quantities, steps)
+
+
+def optimizer_steps(result: Trace, step: int | None = None) -> tuple[tuple[Ref, tuple[Ref, ...]], ...]:
+    """Return, for every weight and bias that a step updates, the refs of its optimizer step in order.
+
+    Each entry is (θ, (state…, θ′)): for Adam in PyTorch's convention ``(W[2][1][1],
+    (m[2][1][1], v[2][1][1], m_hat[2][1][1], v_hat[2][1][1], W'[2][1][1]))``. ``step`` picks
+    one step of a trace of several. Quantities computed once per step for every parameter (the
+    book's Adam step size ``eta_t``) are listed first, under the parameter None… as (``eta_t``, ()).
+    """
+    shown = result.spec.optimizer.strategy()
+    entries: list[tuple[Ref, tuple[Ref, ...]]] = [(Ref(kind, step=step), ()) for kind in shown.per_step]
+    for q in result.quantities:
+        if q.ref.kind in ("W'", "b'") and q.ref.step == step and q.rule != "frozen":
+            theta = Ref(q.ref.kind[0], q.ref.l, q.ref.j, q.ref.k, step=step)
+            state = tuple(Ref(kind, theta.l, theta.j, theta.k, step=step) for kind in shown.shown)
+            entries.append((theta, (*state, q.ref)))
+    return tuple(entries)

@@ -21,13 +21,14 @@ import difflib
 import json
 import math
 import re
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tracer import inputs
 from tracer.errors import SpecError
+from tracer.i18n import _
 from tracer.ids import Ref, parse
 from tracer.trace import Trace
 
@@ -129,26 +130,25 @@ class Names:
 
 
 def answer_files(path: Path) -> list[Path]:
-    """Return the answer files to check: ``path`` itself, or the .toml/.json files in a folder, sorted."""
+    """Return the answer files to check: ``path`` itself, or the .toml/.json files in a folder, sorted.
+
+    In a folder only regular files count; a named pipe given on its own is refused, not waited on.
+    """
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
         if not files:
-            raise SpecError(str(path), "no .toml or .json answer files in this folder")
+            raise SpecError(str(path), _("no .toml or .json answer files in this folder"))
         return files
     if not path.exists():
-        raise SpecError(str(path), "no such file or folder")
+        raise SpecError(str(path), _("no such file or folder"))
+    inputs.check_regular(path, str(path))
     return [path]
 
 
 def read_answers(path: Path, names: Names) -> AnswerSheet:
     """Return the answers of one TOML/JSON file, each name resolved; SpecError for anything unusable."""
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SpecError(source, "not UTF-8 text; save the answers as a plain .toml or .json file") from None
-    except OSError as error:
-        raise SpecError(source, f"cannot read the file ({error.strerror})") from None
+    text = inputs.read_text(path, source, _("the answers"))
     if not text.strip():
         raise SpecError(source, f"empty file; give one answer per line, e.g. {_EXAMPLE}")
     table = _parse(text, path.suffix.lower() == ".json", source)
@@ -167,13 +167,8 @@ def read_answers(path: Path, names: Names) -> AnswerSheet:
 
 
 def _parse(text: str, is_json: bool, source: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text) if is_json else tomllib.loads(text)
-    except json.JSONDecodeError as error:
-        raise SpecError(source, f"not valid JSON: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        hint = f"names with [ ] / ^ + ' need quotes, e.g. {_EXAMPLE}"
-        raise SpecError(source, f"not valid TOML: {error}; {hint}") from None
+    hint = f"names with [ ] / ^ + ' need quotes, e.g. {_EXAMPLE}"
+    data = inputs.parse(text, is_json, source, hint)
     if not isinstance(data, dict):
         raise SpecError(source, 'the answers must be one table of names and numbers, e.g. {"C": 0.2984}')
     return data
@@ -187,7 +182,13 @@ def _number(raw: Any, name: str, source: str) -> float:
         elif isinstance(raw, dict):
             got = 'a table; quote names that contain dots, e.g. "E.total" = 0.2984'
         else:
-            got = f"{json.dumps(raw) if isinstance(raw, bool | list) else type(raw).__name__}"
+            got = (
+                json.dumps(raw)
+                if isinstance(raw, bool)
+                else inputs.shown(raw)
+                if isinstance(raw, list)
+                else type(raw).__name__
+            )
         raise SpecError(source, f'"{name}" must be a number, got {got}')
     try:
         value = float(raw)

@@ -228,7 +228,7 @@ class Checker:
         try:
             if q.ref.kind == "C'":
                 with np.errstate(all="ignore"):
-                    return cost_after_update(self.trace.spec, values)
+                    return cost_after_update(self.trace.spec, values, q.ref.step)
             return self._functions[q.ref](*(values[d] for d in q.depends_on))
         except (ArithmeticError, ValueError, TypeError, SpecError):
             return math.nan

@@ -29,6 +29,7 @@ from tracer.documents.layout import Box, Circle, Line, place
 from tracer.i18n import N_, _
 from tracer.ids import Ref
 from tracer.printing import MathPrinter, shown_number
+from tracer.terminal import display_width, pad
 from tracer.trace import Trace
 
 COLUMN = 300.0  # the narrowest distance between layers; widened by WIDEN until the labels fit
@@ -348,13 +349,13 @@ def text_drawing(trace: Trace, label: Printer) -> tuple[str, ...]:
             [_valued(trace, label, Ref("W", l, j, k)) for k in range(1, len(sources) + 1)]
             for j in range(1, spec.layers[l] + 1)
         ]
-        source_width = max(len(s) for s in sources)
-        weight_width = max(len(w) for row in weights for w in row)
+        source_width = max(display_width(s) for s in sources)
+        weight_width = max(display_width(w) for row in weights for w in row)
         for j, row in enumerate(weights, start=1):
             target = label(symbol(Ref("a", l, j)))
             bias = _valued(trace, label, Ref("b", l, j))
             for k, (source, weight) in enumerate(zip(sources, row, strict=True), start=1):
-                start = f"{source:<{source_width}} ── {weight:<{weight_width}} ──"
+                start = f"{pad(source, source_width)} ── {pad(weight, weight_width)} ──"
                 if k == len(sources):
                     joint = "───▶" if len(sources) == 1 else "┴──▶"
                     lines.append(f"{start}{joint} {target}   {bias}")

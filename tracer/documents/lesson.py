@@ -25,7 +25,7 @@ from tracer.display import (
 from tracer.documents.backward import backward
 from tracer.documents.blocks import Block, Bullets, Document, Figure, Section, Step, Steps
 from tracer.documents.derivations import equations_section
-from tracer.documents.diagram import diagram, role, text_drawing
+from tracer.documents.diagram import ROLES, diagram, role, text_drawing
 from tracer.documents.gradient_check import check
 from tracer.documents.matrix_form import forward_steps
 from tracer.documents.styles import MathStyle
@@ -34,8 +34,6 @@ from tracer.i18n import N_, _, language
 from tracer.ids import Ref
 from tracer.printing import shown_number
 from tracer.trace import Trace
-
-ROLES = {"input": N_("input"), "hidden": N_("hidden"), "output": N_("output")}
 
 
 class Lesson(Writer):

@@ -7,21 +7,44 @@ reads (the pictures of a training report) are written beside it in the same fold
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from tracer.errors import SpecError
+from tracer.errors import OutputError, UsageError
+from tracer.i18n import N_, _
 
-INSTALL = (
+INSTALL = N_(
     "no TeX engine on PATH (pdflatex or latexmk); install one: "
     "apt-get install texlive-latex-base texlive-latex-recommended texlive-pictures lmodern "
     "(Debian/Ubuntu), MacTeX (macOS) or MiKTeX (Windows)"
 )
 JOB = "document"
+MAX_NEURONS, MAX_LAYERS = 160, 80  # the largest diagrams TeX lays out (tests/test_hardening.py)
+TEX_SECONDS = 300  # a worked example takes a few seconds; more means TeX is stuck
+
+
+def check_fits(layers: tuple[int, ...], format: str) -> None:
+    """Refuse, before TeX runs, a network whose diagram is beyond TeX's largest length (about 5.7 m).
+
+    TeX stops with "Dimension too large" for a [2, 200, 2] network or a chain of 100 layers;
+    up to :data:`MAX_NEURONS` neurons in a layer and :data:`MAX_LAYERS` layers it lays them out.
+    """
+    widest, depth = max(layers), len(layers) - 1
+    if widest > MAX_NEURONS or depth > MAX_LAYERS:
+        message = _(
+            "a network of {widest} neurons in a layer and {depth} layers does not fit on a TeX page "
+            "(at most {neurons} and {layers}); use --format md or term"
+        )
+        raise UsageError(
+            f"--format {format}",
+            message.format(widest=widest, depth=depth, neurons=MAX_NEURONS, layers=MAX_LAYERS),
+        )
 
 
 def engine() -> list[str] | None:
@@ -35,7 +58,7 @@ def engine() -> list[str] | None:
 
 
 def compile_latex(source: str, files: Mapping[str, bytes] | None = None) -> bytes:
-    """Return the PDF of a standalone LaTeX document; SpecError if no engine or if TeX fails.
+    """Return the PDF of a standalone LaTeX document; OutputError if no engine or if TeX fails.
 
     ``files`` are put beside it by name, e.g. ``{"xor-loss.pdf": …}`` for ``\\includegraphics``.
     TeX's first error line is in the message, e.g. ``! Undefined control sequence.``.
@@ -44,22 +67,50 @@ def compile_latex(source: str, files: Mapping[str, bytes] | None = None) -> byte
 
 
 def compile_with_log(source: str, files: Mapping[str, bytes] | None = None) -> tuple[bytes, str]:
-    """Return the PDF of a standalone LaTeX document (with ``files`` beside it) and TeX's log."""
+    """Return the PDF of a standalone LaTeX document (with ``files`` beside it) and TeX's log.
+
+    TeX runs in its own process group with :data:`TEX_SECONDS` to finish; on a time-out, an
+    interrupt or any other exit the group is killed and the temporary folder removed.
+    """
     command = engine()
     if command is None:
-        raise SpecError("--format pdf", INSTALL)
+        raise OutputError("--format pdf", _(INSTALL))
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
     with tempfile.TemporaryDirectory(prefix="tracer-pdf-") as folder:
         work = Path(folder)
         (work / f"{JOB}.tex").write_text(source, encoding="utf-8")
         for name, data in (files or {}).items():
             (work / Path(name).name).write_bytes(data)
-        run = subprocess.run(
-            command, cwd=work, env=environment, capture_output=True, stdin=subprocess.DEVNULL, timeout=300
-        )
+        returncode = _run(command, work, environment)
         pdf, log = work / f"{JOB}.pdf", work / f"{JOB}.log"
         text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
-        if run.returncode != 0 or not pdf.is_file():
-            first = next((line for line in text.splitlines() if line.startswith("!")), "see the .tex file")
-            raise SpecError("--format pdf", f"{command[0]} failed: {first}")
+        if returncode != 0 or not pdf.is_file():
+            first = next((line for line in text.splitlines() if line.startswith("!")), _("see the .tex file"))
+            message = _("{engine} failed: {error}").format(engine=command[0], error=first)
+            raise OutputError("--format pdf", message)
         return pdf.read_bytes(), text
+
+
+def _run(command: list[str], folder: Path, environment: Mapping[str, str]) -> int:
+    """Return the exit status of the TeX run; kill its whole process group on any way out."""
+    with subprocess.Popen(
+        command,
+        cwd=folder,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own group: latexmk's pdflatex ends with it
+    ) as process:
+        try:
+            return process.wait(timeout=TEX_SECONDS)
+        except subprocess.TimeoutExpired:
+            message = _("{engine} ran longer than {seconds} seconds and was stopped; try --format tex")
+            raise OutputError(
+                "--format pdf", message.format(engine=command[0], seconds=TEX_SECONDS)
+            ) from None
+        finally:
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

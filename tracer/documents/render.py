@@ -11,7 +11,6 @@ maths pictures in the terminal's lines, ``wrap`` wraps prose, ``table`` lays out
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 
 import jinja2
@@ -22,9 +21,10 @@ from tracer.documents.diagram import diagram
 from tracer.documents.lesson import lesson
 from tracer.documents.page import page_context
 from tracer.documents.prose import markdown_escape, tex_code, tex_escape
-from tracer.documents.styles import LatexStyle, PrettyStyle, display_width, typeset
+from tracer.documents.styles import LatexStyle, PrettyStyle, typeset
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
 from tracer.templating import LATEX_SYNTAX, new_environment
+from tracer.terminal import table as text_table
 from tracer.trace import Trace
 
 # ANSI styles of the terminal document; NO_COLOR or a pipe turns them off.
@@ -99,20 +99,12 @@ def _wrap(context: jinja2.runtime.Context, text: str) -> str:
 
 @jinja2.pass_context
 def _table(context: jinja2.runtime.Context, table: Table) -> str:
-    """Return a table block as padded columns (by display width), numbers right-aligned."""
+    """Return a table block as columns padded by display width, numbers aligned at the decimal
+    point, text cells wrapped to fit the context's ``width`` (the table is indented two columns)."""
     rows = [table.head, *table.rows]
     cells = [["".join(span.text for span in cell) for cell in row] for row in rows]
-    widths = [max(display_width(row[i]) for row in cells) for i in range(len(table.head))]
-    lines = []
-    for number, row in enumerate(cells):
-        padded = []
-        for i, text in enumerate(row):
-            room = " " * (widths[i] - display_width(text))
-            padded.append(room + text if table.numeric[i] and number else text + room)
-        if number and table.tones:
-            padded[0] = _paint(context, padded[0], table.tones[number - 1])
-        lines.append("  ".join(padded).rstrip())
-    return "\n".join(lines)
+    paint = [lambda text, tone=tone: _paint(context, text, tone) for tone in table.tones]
+    return text_table(cells, numeric=table.numeric, width=context["width"] - 2, paint=paint)
 
 
 @jinja2.pass_context
@@ -182,8 +174,3 @@ def render_terminal(
     doc = lesson(trace, PrettyStyle(MathPrinter(trace.naming, decimals), width - 4))
     template = environment("term").get_template("term/document.txt.j2")
     return template.render(doc=doc, width=width, colour=colour)
-
-
-def colour_wanted(stream_is_tty: bool) -> bool:
-    """Return True when terminal output should be coloured: a TTY and no ``NO_COLOR`` set."""
-    return stream_is_tty and not os.environ.get("NO_COLOR")

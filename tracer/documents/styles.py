@@ -2,24 +2,22 @@
 
 The view model (:mod:`tracer.documents.blocks`) is built once per output kind with one of these styles,
 so every string in it is already printed; templates only place them. Both styles print through
-:class:`tracer.printing.MathPrinter`; the terminal style also fits a chain ``a = b = c`` to the
-terminal's width by starting a new line at an ``=`` (``Equals`` and ``Continued`` pictures keep
-fractions and matrices on one baseline).
+:class:`tracer.printing.MathPrinter`; the terminal style also fits every picture to the terminal's
+width, measured in display columns (:class:`PrettyStyle`).
 """
 
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Sequence
 from typing import Protocol
 
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
-from wcwidth import wcswidth
 
-from tracer.display import Equals
-from tracer.printing import MathPrinter, shown_number
+from tracer.display import ColumnBlock
+from tracer.printing import MathPrinter, Operand, shown_number
+from tracer.terminal import beside, display_width
 
 
 class MathStyle(Protocol):
@@ -78,33 +76,38 @@ class LatexStyle:
         return " = ".join(self.math(part) for part in parts)
 
 
-class Continued(sp.Expr):
-    """A continuation line of a chain: ``    = b``, indented under the chain's first part."""
-
-    def _pretty(self, printer) -> prettyForm:
-        indent, part = self.args
-        return prettyForm(*stringPict.next(" " * int(indent) + "= ", printer._print(part)))
-
-
 class PrettyStyle:
-    """Return-free style of the terminal: SymPy's Unicode pictures, chains fitted to ``width``."""
+    """Return-free style of the terminal: SymPy's Unicode pictures, fitted to ``width`` columns.
+
+    Widths are display widths (:func:`tracer.terminal.display_width`). A picture wider than the
+    width is broken, never inside a number: a chain ``a = b = c`` at its ``=`` (continued on
+    lines ``    = c``); a part still too wide at its top-level operators (``+``, ``−``, ``⋅``,
+    ``⊙``, the juxtaposition of a matrix product), continued on the next line aligned under the
+    part's first operand and starting with the operator; a fraction by fitting its numerator
+    and denominator under one bar; a matrix wider than the width one block of columns at a
+    time, each labelled ``columns 1–4`` (the rows of numbers stay whole, so a column still
+    reads down and the decimal points stay aligned). Only a single number or symbol wider than
+    the width can stay wider.
+    """
 
     def __init__(self, printer: MathPrinter, width: int = 80) -> None:
         self.printer = printer
         self.width = max(width, 40)
 
     def math(self, expr: sp.Expr) -> str:
-        """Return the Unicode picture of ``expr`` (fractions and matrices take several lines)."""
-        return _trimmed(self.printer.pretty(expr))
+        """Return the Unicode picture of ``expr`` fitted to the width (fractions and matrices take
+        several lines)."""
+        return _rendered(self.fit(expr, self.width))
 
     def label(self, expr: sp.Expr) -> str:
         """Return ``expr`` as one line of Unicode, e.g. ``w₅`` or ``∂Eₜₒₜₐₗ/∂w₅``."""
         return self.printer.text(expr)
 
     def inline(self, expr: sp.Expr) -> tuple[str, int]:
-        """Return the Unicode picture of ``expr`` and its baseline, to set among words (:func:`typeset`)."""
-        picture, baseline = self.printer.picture(expr)
-        return _trimmed(picture), baseline
+        """Return the Unicode picture of ``expr`` and its baseline, to set among words (:func:`typeset`);
+        a picture wider than the width is fitted to it (:meth:`fit`)."""
+        form = self.fit(expr, self.width)
+        return _rendered(form), form.baseline
 
     def number(self, value: float | sp.Rational) -> str:
         """Return ``value`` in the number format; an exact Rational as ``3/8``."""
@@ -116,50 +119,168 @@ class PrettyStyle:
         """Return ``a = b = c`` as a picture no wider than the width, if the pieces allow.
 
         Parts are added to a line while it fits; a part that does not fit starts a new line
-        ``    = part``. A one-line part wider than the whole width is wrapped at its spaces.
+        ``    = part``, and a part too wide for a line of its own is broken by :meth:`fit`. The
+        first line always holds the first two parts (``a = b``).
         """
-        whole = self._line(list(parts), True)
-        if self._fits(whole):
-            return _trimmed(whole)
-        lines: list[list[sp.Expr]] = [[]]
-        for part in parts:
-            trial = [*lines[-1], part]
+        forms = [self.printer.form(part) for part in parts]
+        whole = _beside(_chain(forms, " = "))
+        if _width(whole) <= self.width:
+            return _rendered(whole)
+        lines: list[list[int]] = [[]]
+        for i, form in enumerate(forms):
+            trial = [forms[k] for k in lines[-1]] + [form]
             keep = not lines[-1] or (len(lines) == 1 and len(lines[-1]) < 2)
-            if keep or self._fits(self._line(trial, len(lines) == 1)):
-                lines[-1] = trial
+            lead = [] if len(lines) == 1 else [CONTINUED]
+            if keep or _width(_beside([*lead, *_chain(trial, " = ")])) <= self.width:
+                lines[-1].append(i)
             else:
-                lines.append([part])
-        pictures = [self._line(line, i == 0) for i, line in enumerate(lines)]
-        return "\n".join(_trimmed(self._wrap(picture)) for picture in pictures)
-
-    def _line(self, parts: list[sp.Expr], first: bool) -> str:
-        if first:
-            return self.printer.pretty(Equals(*parts))
-        indent = sp.Integer(4)
-        if len(parts) == 1:
-            return self.printer.pretty(Continued(indent, parts[0]))
-        return self.printer.pretty(Continued(indent, Equals(*parts)))
-
-    def _fits(self, picture: str) -> bool:
-        return max(len(row) for row in picture.splitlines()) <= self.width
-
-    def _wrap(self, picture: str) -> str:
-        rows = picture.splitlines()
-        if len(rows) > 1 or self._fits(picture):
-            return picture
+                lines.append([i])
+        if len(lines[0]) == 2 and self._fitted(parts, forms, lines[0], False) is None:
+            # The second part does not fit beside the first even broken: it goes on a line of its own.
+            lines[0:1] = [[lines[0][0]], [lines[0][1]]]
+        pictures = [self._fitted(parts, forms, line, bool(number)) for number, line in enumerate(lines)]
         return "\n".join(
-            textwrap.wrap(picture, self.width, subsequent_indent=" " * 6, break_long_words=False)
+            _rendered(picture or self._fitted(parts, forms, line, True, True))
+            for picture, line in zip(pictures, lines, strict=True)
         )
 
+    def _fitted(
+        self, parts: tuple, forms: list, line: list[int], continued: bool, anyway: bool = False
+    ) -> prettyForm | None:
+        """Return one line of a chain, its last part fitted to the room left; None if it still
+        does not fit (unless ``anyway``)."""
+        head = [forms[k] for k in line[:-1]]
+        lead = [CONTINUED] if continued else []
+        prefix = [*lead, *_chain(head, " = "), " = "] if head else lead
+        room = self.width - _width(_beside(prefix)) if prefix else self.width
+        picture = _beside([*prefix, self.fit(parts[line[-1]], room)])
+        return picture if anyway or _width(picture) <= self.width else None
 
-def display_width(text: str) -> int:
-    """Return the columns ``text`` takes on a terminal: Hangul takes two, combining marks none.
+    def fit(self, expr: sp.Expr, width: int) -> prettyForm:
+        """Return the picture of ``expr`` broken to be at most ``width`` columns wide where it can be.
 
-    >>> display_width("w₅"), display_width("가중치")
-    (2, 6)
+        >>> from tracer.notation import notation
+        >>> x = sp.symbols("x1:9")
+        >>> style = PrettyStyle(MathPrinter(notation("nielsen").bind((2, 2))))
+        >>> print(_rendered(style.fit(sp.Add(*x, evaluate=False), 20)))
+        x₁ + x₂ + x₃ + x₄ +
+        x₅ + x₆ + x₇ + x₈
+        """
+        form = self.printer.form(expr)
+        if _width(form) <= width:
+            return form
+        if isinstance(expr, sp.MatrixBase):
+            return self._blocks(expr, width)
+        fraction = self.printer.fraction(expr)
+        if fraction is not None:
+            numerator, denominator, negative = fraction
+            top = self._product(numerator, negative, width)
+            bottom = self._product(denominator, False, width)
+            return top / bottom
+        operands = self.printer.operands(expr)
+        if not operands or (len(operands) < 2 and not operands[0].parens):
+            return form
+        return self._lines(operands, width)
+
+    def _product(self, factors: list[sp.Expr], negative: bool, width: int) -> prettyForm:
+        """Return a numerator or denominator fitted to ``width`` (one factor alone, or a product)."""
+        if len(factors) == 1 and not negative:
+            return self.fit(factors[0], width)
+        operands = self.printer.product(factors, negative)
+        return self._lines(operands, width)
+
+    def _lines(self, operands: list[Operand], width: int) -> prettyForm:
+        """Return operands laid out in lines of at most ``width`` columns, each later line starting
+        with its operator, aligned under the first operand.
+
+        An operand too wide for the rest of a line starts the next one; one too wide even for a
+        line of its own is broken itself, where it stands if at least half the width is left.
+        """
+        rows: list[list] = [[]]
+        used = 0
+        for operand in operands:
+            separator = operand.separator if rows[-1] else operand.separator.lstrip()
+            size = _width(operand.form) + display_width(separator)
+            alone = _width(operand.form) + display_width(operand.separator.lstrip())
+            if rows[-1] and used + size > width and (alone <= width or width - used < width // 2):
+                rows.append([])
+                separator, used, size = operand.separator.lstrip(), 0, alone
+            form = operand.form
+            if used + size > width:
+                room = width - used - display_width(separator) - (2 if operand.parens else 0)
+                form = self.fit(operand.expr, room)
+                if operand.parens:
+                    form = prettyForm(*form.parens())
+                size = _width(form) + display_width(separator)
+            rows[-1] += [separator, form] if separator else [form]
+            used += size
+        return _stacked([_beside(row) for row in rows])
+
+    def _blocks(self, matrix: sp.MatrixBase, width: int) -> prettyForm:
+        """Return a matrix too wide for ``width`` as blocks of whole columns, one under another.
+
+        As few blocks as fit, of nearly equal size (9 columns as 5 + 4, not 8 + 1).
+        """
+        count, first = 0, 0
+        while first < matrix.cols:
+            last = first + 1
+            while last < matrix.cols and _width(self._block(matrix, first, last + 1)) <= width:
+                last += 1
+            count, first = count + 1, last
+        size = -(-matrix.cols // count)
+        blocks = [self._block(matrix, a, min(a + size, matrix.cols)) for a in range(0, matrix.cols, size)]
+        if any(_width(block) > width for block in blocks):
+            size = 1
+            blocks = [self._block(matrix, a, a + 1) for a in range(matrix.cols)]
+        return _stacked(blocks, gap=True)
+
+    def _block(self, matrix: sp.MatrixBase, first: int, last: int) -> prettyForm:
+        block = ColumnBlock(matrix[:, first:last], sp.Integer(first + 1), sp.Integer(last))
+        return self.printer.form(block)
+
+
+CONTINUED = "    = "
+"""What a continuation line of a chain starts with: the ``=`` indented under the first part."""
+
+
+def _width(picture: stringPict | str) -> int:
+    """Return the display width of a picture (its widest row)."""
+    rows = picture.picture if isinstance(picture, stringPict) else [picture]
+    return max(display_width(row) for row in rows)
+
+
+def _chain(forms: list, separator: str) -> list:
+    """Return pictures with ``separator`` between them, for :func:`_beside`."""
+    pieces: list = []
+    for i, form in enumerate(forms):
+        pieces += [separator, form] if i else [form]
+    return pieces
+
+
+def _beside(pieces: list) -> prettyForm:
+    """Return pictures and strings side by side on one baseline."""
+    return prettyForm(*stringPict.next(*pieces))
+
+
+def _stacked(rows: list[prettyForm], gap: bool = False) -> prettyForm:
+    """Return pictures one under another, left-aligned, on the first one's baseline.
+
+    A blank row separates them when ``gap`` is set or any of them is taller than one row (so
+    that the fractions of two lines do not touch).
     """
-    width = wcswidth(text)
-    return len(text) if width < 0 else width
+    spaced = gap or any(row.height() > 1 for row in rows)
+    width = max(_width(row) for row in rows)
+    lines: list[str] = []
+    for i, row in enumerate(rows):
+        if i and spaced:
+            lines.append("")
+        lines += [line + " " * (width - display_width(line)) for line in row.picture]
+    return prettyForm("\n".join(lines), rows[0].baseline, prettyForm.ADD)
+
+
+def _rendered(form: stringPict) -> str:
+    """Return a picture's rows without the spaces SymPy pads them with on the right."""
+    return _trimmed("\n".join(form.picture))
 
 
 def _trimmed(picture: str) -> str:
@@ -173,7 +294,8 @@ def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str
     ``spans`` are :class:`tracer.documents.blocks.Span`: prose, or a picture with its ``baseline`` (the
     row the words sit on, e.g. a fraction's bar). ``lead`` (``"• "``) starts the first line,
     later lines are indented by ``indent``. A line breaks only after a space, so punctuation
-    stays with the maths before it.
+    stays with the maths before it. Widths are display widths: a Hangul word takes two columns
+    a syllable.
 
     >>> from tracer.documents.blocks import Span
     >>> print(typeset([Span("so ", False), Span("1\\n─\\n2", True, 1), Span(" of it.", False)], 20, "• "))
@@ -181,24 +303,27 @@ def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str
     • so ─ of it.
            2
     """
-    groups: list[list[stringPict]] = []  # runs with no space to break at
+    groups: list[list[tuple[str, int]]] = []  # runs with no space to break at
     for text, math, baseline in [(lead, False, 0), *spans]:
-        pieces = [stringPict(text, baseline)] if math else [stringPict(t) for t in _WORDS.findall(text)]
+        pieces = [(text, baseline)] if math else [(t, 0) for t in _WORDS.findall(text)]
         for piece in pieces:
             if groups and not _ends_in_space(groups[-1][-1]):
                 groups[-1].append(piece)
             else:
                 groups.append([piece])
-    lines: list[list[stringPict]] = [[]]
+    lines: list[list[tuple[str, int]]] = [[]]
+    used = 0
     for group in groups:
         room = width - (indent if len(lines) > 1 else 0)
-        used = sum(p.width() for p in lines[-1])
-        if lines[-1] and used + sum(p.width() for p in group) > room and not group[0].s.isspace():
+        size = sum(display_width(text) for text, _ in group)
+        if lines[-1] and used + size > room and not group[0][0].isspace():
             lines.append([])
+            used = 0
         lines[-1].extend(group)
+        used += size
     rows = []
     for i, line in enumerate(lines):
-        picture = stringPict(*stringPict.next(*line)).render(wrap_line=False) if line else ""
+        picture = beside(line)[0] if line else ""
         rows += [(" " * indent if i else "") + row for row in picture.split("\n")]
     return "\n".join(row.rstrip() for row in rows)
 
@@ -206,5 +331,6 @@ def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str
 _WORDS = re.compile(r"\S+\s*|\s+")
 
 
-def _ends_in_space(piece: stringPict) -> bool:
-    return piece.height() == 1 and piece.s[-1:].isspace()
+def _ends_in_space(piece: tuple[str, int]) -> bool:
+    text = piece[0]
+    return "\n" not in text and text[-1:].isspace()

@@ -1,7 +1,7 @@
 """Handouts: one exercise per student, each with its own numbers, and the matching answer keys.
 
 The model, read-only. From a spec (its ``[randomize]`` table and ``ask`` list,
-:mod:`tracer.handout.randomize`) and a seed, :func:`make_handout` draws variant 1, 2, … in turn.
+:mod:`tracer.randomize`) and a seed, :func:`make_handout` draws variant 1, 2, … in turn.
 Draw ``attempt`` of variant k uses a generator seeded from (seed, k, attempt) alone, and a draw
 that makes a poor exercise by hand (:mod:`tracer.handout.rules`) or repeats an earlier variant is
 drawn again; so variant k depends only on the spec, the seed and the variants before it, and
@@ -21,23 +21,26 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import shlex
+from collections.abc import Callable
 from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
 
 from tracer.derive import GIVEN, derive
-from tracer.errors import SpecError
+from tracer.errors import SpecError, UsageError
 from tracer.evaluate import evaluate
 from tracer.exact import check_exact, exact_trace
 from tracer.handout import DEFAULT_DECIMALS
-from tracer.handout.randomize import KINDS, Draw, Pattern, Randomize, parse_ask, parse_pattern
 from tracer.handout.rules import alike, numbers, rejection
+from tracer.i18n import _
 from tracer.ids import Ref
+from tracer.randomize import KINDS, Draw, Pattern, Randomize, parse_ask, parse_pattern
 from tracer.spec import NetworkSpec, Sample
 from tracer.trace import Trace, trace
 
 MAX_ATTEMPTS = 2000
+HOPELESS_AFTER = 100  # draws of the first variant, none good: the ranges cannot work
 
 
 def _grid(low: str, high: str, step: str, zero: bool = True) -> Draw:
@@ -95,6 +98,8 @@ class Request(NamedTuple):
     ask: str | None = None
     format: str = "md"
     notation: str | None = None
+    hand_in: str = "paper"
+    lms: tuple[str, ...] = ()
 
     def command(self, variant: int | None = None) -> str:
         """Return the command that makes this handout, or with ``variant`` that variant alone.
@@ -118,6 +123,10 @@ class Request(NamedTuple):
             words += ["--ask", shlex.quote(self.ask)]
         if self.format != "md":
             words += ["--format", self.format]
+        if self.hand_in != "paper":
+            words += ["--hand-in", self.hand_in]
+        for lms in self.lms if variant is None else ():  # one variant alone writes no LMS file
+            words += ["--lms", lms]
         return " ".join([*words, "-o", "DIR"])
 
 
@@ -186,6 +195,12 @@ def draw_spec(base: NetworkSpec, chosen: dict[str, Draw | None], rng: np.random.
         Sample(tuple(draw("x", v) for v in s.x), tuple(draw("y", v) for v in s.y)) for s in base.samples
     )
     rate = draw("learning_rate", base.learning_rate)
+    # the optimizer's hyper-parameters last, so that a spec without them draws as before
+    table = () if base.randomize is None else base.randomize.optimizer
+    hyper = dict(base.optimizer.hyper)
+    for key, rule in table:
+        hyper[key] = float(rule.value(int(rng.integers(rule.count()))))
+    optimizer = dataclasses.replace(base.optimizer, hyper=tuple(hyper.items()))
     return dataclasses.replace(
         base,
         weights=weights,
@@ -194,6 +209,7 @@ def draw_spec(base: NetworkSpec, chosen: dict[str, Draw | None], rng: np.random.
         learning_rate=rate,
         randomize=None,
         ask=(),
+        optimizer=optimizer,
         # A source's printed numbers belong to its own numbers, not to a variant's.
         published=(),
         published_by="",
@@ -213,26 +229,37 @@ def _judge(spec: NetworkSpec, decimals: int, earlier: set[tuple]) -> str | None:
 
 
 def draw_variant(
-    base: NetworkSpec, chosen: dict[str, Draw | None], seed: int, k: int, decimals: int, earlier: set[tuple]
+    base: NetworkSpec,
+    chosen: dict[str, Draw | None],
+    seed: int,
+    k: int,
+    decimals: int,
+    earlier: set[tuple],
+    tell: Callable[[int], None] | None = None,
 ) -> tuple[NetworkSpec, tuple[str, ...]]:
     """Return variant k's spec and the rule names of the draws rejected before it.
 
     Draw ``attempt`` uses ``np.random.default_rng([seed, k, attempt])``: the same inputs give the
-    same variant on any machine.
+    same variant on any machine. ``tell(attempt)`` hears of each draw. The first variant gives
+    up after :data:`HOPELESS_AFTER` draws without a good one: then 2000 would not do either.
     """
     rejected: list[str] = []
     for attempt in range(MAX_ATTEMPTS):
+        if tell is not None:
+            tell(attempt)
         spec = draw_spec(base, chosen, np.random.default_rng([seed, k, attempt]))
         broken = _judge(spec, decimals, earlier)
         if broken is None:
             return spec, tuple(rejected)
         rejected.append(broken)
+        if attempt + 1 == HOPELESS_AFTER and k == 1:
+            break  # not one good draw in a hundred: the ranges cannot give exercises
     worst = max(set(rejected), key=rejected.count)
-    raise SpecError(
-        "randomize",
-        f"variant {k}: no good exercise in {MAX_ATTEMPTS} draws, mostly rejected as {worst}; "
-        "change the ranges in [randomize]",
+    message = _(
+        "variant {k}: no good exercise in {draws} draws, mostly rejected as {worst}; "
+        "change the ranges in [randomize]"
     )
+    raise SpecError("randomize", message.format(k=k, draws=len(rejected), worst=worst))
 
 
 def resolve_ask(patterns: tuple[str, ...], shape_spec: NetworkSpec, field: str = "ask") -> tuple[Ref, ...]:
@@ -269,20 +296,23 @@ def default_ask(spec: NetworkSpec) -> tuple[str, ...]:
     return (*asked, "dC/dW[1][1][1]", "W'[1][1][1]") if L > 1 else asked
 
 
-def make_handout(spec: NetworkSpec, request: Request) -> Handout:
+def make_handout(
+    spec: NetworkSpec, request: Request, progress: Callable[[int, int, int], None] | None = None
+) -> Handout:
     """Return the handout ``request`` asks for (every variant, or only ``request.only``), traced.
 
     ``request.ask`` (the command line's patterns) wins over the spec's ``ask``, which wins over
-    :func:`default_ask`.
+    :func:`default_ask`. ``progress(variant, variants, draws)`` hears of every draw, and of
+    variant ``variants + 1`` when all are drawn.
     """
     if request.exact:
         check_exact(spec)
     if request.seed < 0:
-        raise SpecError("--seed", f"must be a whole number ≥ 0, got {request.seed}")
+        raise UsageError("--seed", f"must be a whole number ≥ 0, got {request.seed}")
     last = request.only if request.only is not None else request.count
     if last < 1:
         field = "--variant" if request.only is not None else "--variants"
-        raise SpecError(field, f"must be at least 1, got {last}")
+        raise UsageError(field, f"must be at least 1, got {last}")
     if request.ask is not None:
         patterns, field = parse_ask(request.ask, "--ask"), "--ask"
     else:
@@ -291,14 +321,23 @@ def make_handout(spec: NetworkSpec, request: Request) -> Handout:
     chosen = rules(spec, request.exact)
     earlier: set[tuple] = set()
     variants = []
+    draws = 0
+
+    def tell(attempt: int) -> None:
+        if progress is not None:
+            progress(k, last, draws + attempt + 1)
+
     for k in range(1, last + 1):
-        drawn, rejected = draw_variant(spec, chosen, request.seed, k, request.decimals, earlier)
+        drawn, rejected = draw_variant(spec, chosen, request.seed, k, request.decimals, earlier, tell)
+        draws += len(rejected) + 1
         earlier.add(numbers(drawn))
         if request.only is not None and k != request.only:
             continue
         drawn = dataclasses.replace(drawn, description=_description(spec, request, k))
         traced = exact_trace(drawn) if request.exact else trace(drawn)
         variants.append(Variant(k, code(request.seed, k), request.command(k), drawn, traced, rejected))
+    if progress is not None:
+        progress(last + 1, last, draws)
     return Handout(spec, request, chosen, patterns, asked, tuple(variants))
 
 

@@ -11,154 +11,13 @@ Every file is rendered in full before any is written (the caller writes them).
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple
-
-from tracer.derive import symbol
-from tracer.documents.blocks import Document
-from tracer.documents.pdf import compile_latex
-from tracer.documents.render import document, environment, render_svg
-from tracer.documents.styles import LatexStyle
+from tracer.documents.render import environment, render_svg
+from tracer.handout import canvas, moodle
 from tracer.handout.model import Handout, Variant
-from tracer.handout.rules import SATURATION
-from tracer.printing import MathPrinter, format_number
+from tracer.handout.pdf import typeset
+from tracer.handout.view import HandoutView, view
+from tracer.handout.words import sayer
 from tracer.spec_toml import spec_toml, toml_number, toml_string
-
-
-class Asked(NamedTuple):
-    """Return-free asked quantity on a sheet: its place, symbol (LaTeX), answer id and value (LaTeX)."""
-
-    number: int
-    symbol: str
-    id: str
-    value: str
-
-
-class VariantFiles(NamedTuple):
-    """Return-free names of one variant's files; ``svg`` (the diagram) is None but in Markdown."""
-
-    exercise: str
-    key: str
-    answers: str
-    spec: str
-    svg: str | None
-
-
-class Sheet(NamedTuple):
-    """Return-free variant as its sheets show it: the worked example ``doc`` and what frames it.
-
-    ``svg`` is the diagram's file name beside a Markdown sheet (None in LaTeX).
-    """
-
-    number: int
-    code: str
-    command: str
-    doc: Document
-    svg: str | None
-    asked: tuple[Asked, ...]
-    rejected: int
-    files: VariantFiles
-
-
-class CombinedFiles(NamedTuple):
-    """Return-free names of the files of all variants: every exercise, every key, the index."""
-
-    exercises: str
-    keys: str
-    index: str
-
-
-class Rejections(NamedTuple):
-    """Return-free count of the draws one rule rejected."""
-
-    rule: str
-    count: int
-
-
-class HandoutView(NamedTuple):
-    """Return-free handout as its combined files and index show it; ``sheets`` in variant order."""
-
-    title: str
-    source: str
-    seed: int
-    count: int
-    exact: bool
-    decimals: int
-    patterns: tuple[str, ...]
-    varied: str
-    kept: str | None
-    saturation: str
-    rejected: str  # "1 draw was", "5 draws were"
-    rejections: tuple[Rejections, ...]
-    command: str
-    format: str
-    sheets: tuple[Sheet, ...]
-    files: CombinedFiles
-
-
-def file_names(handout: Handout, k: int, format: str) -> VariantFiles:
-    """Return variant k's file names, e.g. ``variant-03-exercise.md``."""
-    stem = f"variant-{k:02d}"
-    return VariantFiles(
-        exercise=f"{stem}-exercise.{format}",
-        key=f"{stem}-key.{format}",
-        answers=f"{stem}-answers.toml",
-        spec=f"{stem}-spec.toml",
-        svg=f"{stem}.svg" if format == "md" else None,
-    )
-
-
-def _phrase(words: list[str]) -> str:
-    """Return words as a list in prose: ``weights, biases and inputs``."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-
-
-def _sheet(handout: Handout, variant: Variant, format: str, style: LatexStyle) -> Sheet:
-    """Return one variant's view: its Document (asked steps highlighted) and its asked table."""
-    ids = frozenset(str(ref) for ref in handout.asked)
-    doc = document(variant.trace, handout.request.decimals, markdown=format == "md", highlighted=ids)
-    values = variant.trace.values
-    asked = tuple(
-        Asked(i, style.math(symbol(ref)), str(ref), style.number(values[ref]))
-        for i, ref in enumerate(handout.asked, start=1)
-    )
-    files = file_names(handout, variant.number, format)
-    return Sheet(
-        variant.number, variant.code, variant.command, doc, files.svg, asked, len(variant.rejected), files
-    )
-
-
-def view(handout: Handout, format: str | None = None) -> HandoutView:
-    """Return the view model of a handout's sheets, keys and index in ``format`` (md, tex or pdf;
-    default: the request's), every Document composed once.
-    """
-    request = handout.request
-    format = format or request.format
-    first = handout.variants[0].trace
-    style = LatexStyle(MathPrinter(first.naming, request.decimals))
-    sheets = tuple(_sheet(handout, v, format, style) for v in handout.variants)
-    kinds = {"weights": "weights", "biases": "biases", "x": "inputs", "y": "targets", "learning_rate": "η"}
-    varied = [kinds[k] for k, rule in handout.rules.items() if rule is not None]
-    kept = [kinds[k] for k, rule in handout.rules.items() if rule is None]
-    return HandoutView(
-        title=handout.spec.title,
-        source=request.source,
-        seed=request.seed,
-        count=request.count,
-        exact=request.exact,
-        decimals=request.decimals,
-        patterns=handout.patterns,
-        varied=_phrase(varied),
-        kept=_phrase(kept) if kept else None,
-        saturation=format_number(SATURATION),
-        rejected=f"{handout.rejected} {'draw was' if handout.rejected == 1 else 'draws were'}",
-        rejections=tuple(Rejections(rule, n) for rule, n in handout.rejected_by_rule().items()),
-        command=request.command(),
-        format=format,
-        sheets=sheets,
-        files=CombinedFiles(f"exercises.{format}", f"keys.{format}", "README.md"),
-    )
 
 
 def answers_toml(handout: Handout, variant: Variant, spec_file: str) -> str:
@@ -190,7 +49,7 @@ def sheet_sources(handout: Handout, shown: HandoutView) -> dict[str, str]:
     env = environment(kind)
     sources: dict[str, str] = {}
     for sheet in shown.sheets:
-        context = {"handout": shown, "sheet": sheet}
+        context = {"handout": shown, "sheet": sheet, "_": sayer(kind)}
         sources[sheet.files.exercise] = env.get_template(f"handout/exercise.{kind}.j2").render(context)
         sources[sheet.files.key] = env.get_template(f"handout/key.{kind}.j2").render(context)
     return sources
@@ -200,15 +59,16 @@ def combined_sources(shown: HandoutView) -> dict[str, str]:
     """Return every exercise in one file and every key in one file, Markdown or LaTeX, by file name."""
     kind = "md" if shown.format == "md" else "tex"
     env = environment(kind)
+    context = {"handout": shown, "_": sayer(kind)}
     return {
-        shown.files.exercises: env.get_template(f"handout/exercises.{kind}.j2").render(handout=shown),
-        shown.files.keys: env.get_template(f"handout/keys.{kind}.j2").render(handout=shown),
+        shown.files.exercises: env.get_template(f"handout/exercises.{kind}.j2").render(context),
+        shown.files.keys: env.get_template(f"handout/keys.{kind}.j2").render(context),
     }
 
 
 def index(shown: HandoutView) -> str:
     """Return the handout folder's README.md: seed, variants, rejected draws, how to grade."""
-    return environment("md").get_template("handout/index.md.j2").render(handout=shown)
+    return environment("md").get_template("handout/index.md.j2").render(handout=shown, _=sayer("md"))
 
 
 def data_files(handout: Handout, shown: HandoutView) -> dict[str, str]:
@@ -222,28 +82,52 @@ def data_files(handout: Handout, shown: HandoutView) -> dict[str, str]:
     return files
 
 
+def pdf_files(shown: HandoutView, whole: bool) -> dict[str, bytes]:
+    """Return each variant's exercise and key as PDF and, for a whole handout, the combined PDFs.
+
+    The combined exercises and keys are typeset once each and split per variant
+    (:mod:`tracer.handout.pdf`).
+    """
+    typeset_files = typeset(combined_sources(shown))
+    exercises = typeset_files[shown.files.exercises][1]
+    keys = typeset_files[shown.files.keys][1]
+    files: dict[str, bytes] = {}
+    for sheet in shown.sheets:
+        files[sheet.files.exercise] = exercises[sheet.number]
+        files[sheet.files.key] = keys[sheet.number]
+    if whole:
+        files.update({name: pdf for name, (pdf, _) in typeset_files.items()})
+    return files
+
+
 def handout_files(handout: Handout) -> dict[str, str | bytes]:
     """Return every file of the handout by name, sorted, in the format its request asks for.
 
-    A whole handout adds every exercise and every key in one file each and the index; one
-    variant (``request.only``) is its own files alone. For ``pdf`` the LaTeX is compiled, one TeX
-    run per file, in parallel; the same input gives the same bytes.
+    A whole handout adds every exercise and every key in one file each, the index and the LMS
+    exports the request names (:func:`lms_files`); one
+    variant (``request.only``) is its own files alone. For ``pdf`` the combined LaTeX is compiled
+    once per file, the two in parallel, and split per variant; the same input gives the same bytes.
     """
     shown = view(handout)
-    sources = sheet_sources(handout, shown)
     whole = handout.request.only is None
-    if whole:
-        sources.update(combined_sources(shown))
     files: dict[str, str | bytes] = {**data_files(handout, shown)}
-    files.update(compiled(sources) if shown.format == "pdf" else sources)
+    if shown.format == "pdf":
+        files.update(pdf_files(shown, whole))
+    else:
+        files.update(sheet_sources(handout, shown))
+        if whole:
+            files.update(combined_sources(shown))
     if whole:
         files[shown.files.index] = index(shown)
+        files.update(lms_files(handout, shown))
     return dict(sorted(files.items()))
 
 
-def compiled(sources: dict[str, str]) -> dict[str, bytes]:
-    """Return each LaTeX source compiled to PDF, under the same (``.pdf``) name; TeX runs in parallel."""
-    names = list(sources)
-    with ThreadPoolExecutor(max_workers=max(1, min(len(names), os.cpu_count() or 1))) as pool:
-        pdfs = list(pool.map(compile_latex, (sources[n] for n in names)))
-    return {name: pdf for name, pdf in zip(names, pdfs, strict=True)}
+def lms_files(handout: Handout, shown: HandoutView) -> dict[str, bytes]:
+    """Return the handout for each LMS its request names: ``moodle.xml``, ``canvas-qti.zip``."""
+    files: dict[str, bytes] = {}
+    if "moodle" in handout.request.lms:
+        files[moodle.FILE] = moodle.moodle_xml(handout, shown)
+    if "canvas" in handout.request.lms:
+        files[canvas.FILE] = canvas.canvas_package(handout, shown)
+    return files

@@ -1,22 +1,25 @@
-"""Gradient descent over many steps: the update w′ = w − η ∂C/∂w, repeated, in NumPy.
+"""Gradient descent over many steps: the update w′ = w − η ∂C/∂w (or an optimizer's), repeated, in NumPy.
 
 Every step is the step of the worked example (:func:`tracer.trace`), done on the whole batch at
 once with :class:`tracer.evaluate.Network` (its forward pass, BP1–BP4 and its loss): no equation is
 written a second time here, and nothing symbolic runs per step. A batch of n samples is one
-matrix with a row per sample, and its cost is the lecture's average C = 1/n Σₓ Cₓ.
+matrix with a row per sample, and its cost is the lecture's average C = 1/n Σₓ Cₓ. An optimizer
+other than plain descent takes its step with the strategy object of :mod:`tracer.optimizers`,
+the one the worked example's values come from.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from tracer.errors import SpecError
+from tracer.errors import UsageError
 from tracer.evaluate import Network
 from tracer.ids import Ref
+from tracer.optimizers import OptimizerSpec
 from tracer.spec import NetworkSpec
 
 Array = np.ndarray
@@ -40,6 +43,7 @@ class History:
     weights: tuple[Array, ...]
     biases: tuple[Array, ...]
     stopped: bool
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)
 
 
 def data(spec: NetworkSpec) -> tuple[Array, Array]:
@@ -74,16 +78,16 @@ def parameter(network: Network, ref: Ref) -> tuple[Array, tuple[int, ...]]:
 
 
 def check_parameter(spec: NetworkSpec, ref: Ref | None, text: str, field: str) -> Ref:
-    """Return ``ref`` if it names a weight or bias of the spec's network; else a SpecError."""
+    """Return ``ref`` if it names a weight or bias of the spec's network; else a UsageError."""
     example = "e.g. W[1][1][1] or b[1][1]"
     if ref is None or ref.kind not in ("W", "b") or ref.sample is not None:
-        raise SpecError(field, f'"{text}" is not a weight or bias id; {example}')
+        raise UsageError(field, f'"{text}" is not a weight or bias id; {example}')
     layers = spec.layers
     inside = 1 <= ref.l < len(layers) and 1 <= ref.j <= layers[ref.l]
     if ref.kind == "W":
         inside = inside and 1 <= ref.k <= layers[ref.l - 1]
     if not inside:
-        raise SpecError(field, f"{text} is not in this {'-'.join(map(str, layers))} network; {example}")
+        raise UsageError(field, f"{text} is not in this {'-'.join(map(str, layers))} network; {example}")
     return ref
 
 
@@ -130,8 +134,12 @@ def descend(
     watch: Sequence[Ref] = (),
     free: Sequence[Ref] | None = None,
     progress: Progress | None = None,
+    optimizer: OptimizerSpec | None = None,
 ) -> History:
     """Return the history of ``steps`` steps of gradient descent with learning rate ``rate``.
+
+    ``optimizer`` (default: the spec's) turns each gradient into the step; plain descent
+    updates in place, w′ = w − η ∂C/∂w.
 
     ``batches`` gives the rows of each step's samples (None: every step uses the whole batch, the
     averaged cost of the lecture). ``free`` restricts the steps to those parameters, holding the
@@ -139,6 +147,10 @@ def descend(
     One full-batch step of the ``xor`` preset is exactly ``tracer.trace(load_spec("xor"))``.
     """
     network = Network.of(spec)  # fresh arrays, owned by this run: the steps update them in place
+    optimizer = spec.optimizer if optimizer is None else optimizer
+    strategy = None if optimizer.name == "gd" else optimizer.strategy()
+    trained = list(network.weights) + (list(network.biases) if spec.update_biases else [])
+    state: list = [None] * len(trained)
     x, y = data(spec)
     masks = _masks(spec, network, free)
     places = [parameter(network, ref) for ref in watch]
@@ -149,18 +161,25 @@ def descend(
     for k in range(steps + 1):
         a, grad_w, grad_b = _gradient(network, x, y, masks)
         losses[k] = _cost(network, y, a)
-        norms[k] = math.sqrt(sum([float(np.vdot(g, g)) for g in grad_w + grad_b]))
+        grads = grad_w + grad_b
+        norms[k] = math.sqrt(sum(map(np.vdot, grads, grads)))
         watched[k] = [array[index] for array, index in places]
         if not (math.isfinite(losses[k]) and math.isfinite(norms[k])) or k == steps:
             done = k
             break
         if batches is not None:
             _, grad_w, grad_b = _gradient(network, x[batches[k]], y[batches[k]], masks)
-        for W, g in zip(network.weights, grad_w, strict=True):
-            W -= rate * g  # update: w′ = w − η ∂C/∂w
-        if spec.update_biases:
-            for b, g in zip(network.biases, grad_b, strict=True):
-                b -= rate * g  # update: b′ = b − η ∂C/∂b
+        if strategy is not None:
+            if batches is not None:
+                grads = grad_w + grad_b
+            for i, (theta, g) in enumerate(zip(trained, grads, strict=False)):
+                state[i] = strategy.step(theta, g, state[i], k + 1, rate)  # θ′ in place
+        else:
+            for W, g in zip(network.weights, grad_w, strict=True):
+                W -= rate * g  # update: w′ = w − η ∂C/∂w
+            if spec.update_biases:
+                for b, g in zip(network.biases, grad_b, strict=True):
+                    b -= rate * g  # update: b′ = b − η ∂C/∂b
         if progress is not None and (k + 1) % every == 0:
             progress(k + 1)
     end = done + 1
@@ -174,22 +193,35 @@ def descend(
         weights=network.weights,
         biases=network.biases,
         stopped=done < steps,
+        optimizer=optimizer,
     )
 
 
 @np.errstate(over="ignore", invalid="ignore", divide="ignore")
-def costs_at(spec: NetworkSpec, refs: Sequence[Ref], points: Array) -> Array:
+def costs_at(spec: NetworkSpec, refs: Sequence[Ref], points: Array, chunk: int = 1024) -> Array:
     """Return the batch cost C at each row of ``points``: values for ``refs``, the rest as in the spec.
 
+    The points are evaluated ``chunk`` at a time as one stack of networks (one forward pass).
     For the ``basins`` preset, ``costs_at(spec, [Ref("W", 1, 1, 1)], np.array([[-3.1]]))`` is
     about ``[0.0625]``.
     """
-    network = Network.of(spec)
-    places = [parameter(network, ref) for ref in refs]
+    base = Network.of(spec)
     x, y = data(spec)
     costs = np.empty(len(points))
-    for i, point in enumerate(points):
-        for (array, index), value in zip(places, point, strict=True):
-            array[index] = value
-        costs[i] = _cost(network, y, network.forward(x)[1][-1])
+    for start in range(0, len(points), chunk):
+        part = points[start : start + chunk]
+        size = len(part)
+        # Network.forward takes a @ W.T: a stack of P matrices n×m goes in as one n×m×P array,
+        # whose transpose is the P×m×n stack of the Wᵀ; the biases as P×1×n. Both broadcast
+        # over the samples, and a becomes P×samples×n.
+        weights = [np.repeat(W[..., np.newaxis], size, axis=-1) for W in base.weights]
+        biases = [np.repeat(b[np.newaxis, np.newaxis], size, axis=0) for b in base.biases]
+        for i, ref in enumerate(refs):
+            if ref.kind == "W":
+                weights[ref.l - 1][ref.j - 1, ref.k - 1, :] = part[:, i]
+            else:
+                biases[ref.l - 1][:, 0, ref.j - 1] = part[:, i]
+        stack = Network(tuple(weights), tuple(biases), base.g, base.cost)
+        a = stack.forward(x)[1][-1]  # one row of outputs per sample, for each network of the stack
+        costs[start : start + size] = stack.cost.value(y, a).sum(axis=(-1, -2)) / len(y)
     return costs

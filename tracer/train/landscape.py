@@ -1,9 +1,10 @@
 """The foggy mountain: the cost as a function of one or two weights, and the path descent takes on it.
 
 The cost of a network depends on all its parameters; to draw it, one or two are chosen and the
-others are held at their starting values. Gradient descent is then run on the chosen ones alone,
-so that every point of its path lies on the surface drawn, at the height the picture shows.
-When the chosen parameters are the only ones that train, that path is the training run itself.
+others are held at their starting values. Each path is the training run itself: where the chosen
+parameters went, step by step (nothing is run again for the picture). When the chosen parameters
+are the only ones that train, every point of a path lies on the surface drawn; when others train
+too, the surface is the one the run started on, and a path's heights are the run's own costs.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import numpy as np
 from tracer.evaluate import Network
 from tracer.ids import Ref
 from tracer.spec import NetworkSpec
-from tracer.train.descent import Array, History, Progress, costs_at, descend, parameter
-from tracer.train.verdict import CONVERGED, TOO_SLOW, Verdict, classify
+from tracer.train.descent import Array, History, costs_at, parameter
+from tracer.train.verdict import CONVERGED, TOO_SLOW, Verdict
 
 GRID_1D = 401  # points along the curve of one weight
 GRID_2D = 81  # points along each side of the map of two weights
@@ -27,13 +28,19 @@ NEAR = 0.02  # a path ends in a valley when it stops within 2 % of the drawn ran
 
 @dataclass(frozen=True, eq=False)
 class Path:
-    """Return-free path of one learning rate: the chosen parameters and the cost after each step."""
+    """Return-free path of one run: the chosen parameters and the cost after each step.
+
+    ``verdict`` is the run's own (the same object the loss curves show); ``leaves`` is the first
+    step whose point lies outside the picture, or None when the whole path is inside it.
+    """
 
     rate: float
     points: Array  # (steps + 1) × number of chosen parameters
     losses: Array
     verdict: Verdict
     valley: int | None = None  # one parameter: the index in Landscape.valleys of the valley it ends in
+    label: str = ""  # the run's optimizer, e.g. "adam"; empty when every run uses plain descent
+    leaves: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,27 +92,22 @@ def landscape(
     spec: NetworkSpec,
     refs: Sequence[Ref],
     runs: Sequence[History],
-    steps: int,
-    batches: Sequence[Array] | None = None,
-    stride: int = 1,
-    progress: Progress | None = None,
+    verdicts: Sequence[Verdict],
+    labels: Sequence[str] | None = None,
 ) -> Landscape:
-    """Return the cost around the start over ``refs`` and the path of each run's learning rate on it.
+    """Return the cost around the start over ``refs`` and the path of each run on it.
 
-    ``runs`` (``steps`` steps each, on ``batches``) must watch exactly ``refs``. Their paths are
-    used as they are when ``refs`` are the only parameters that train; otherwise descent is run
-    again with the same learning rate on ``refs`` alone (``progress(k)`` counts their steps, one
-    run after the other). The grid covers the start and the paths that converged or were too
-    slow; paths that diverge or oscillate may leave the picture.
+    ``runs`` must watch exactly ``refs``; ``verdicts`` are theirs; ``labels`` name their
+    optimizers when they differ. The grid covers the start and the paths that converged or were
+    too slow; a path that diverges or oscillates may leave the picture (its ``leaves`` says where).
     """
     refs = tuple(refs)
     held = set(trainable(spec)) != set(refs)
-    paths = []
-    for i, run in enumerate(runs):
-        if held:
-            report = None if progress is None else (lambda k, done=i * steps: progress(done + k))
-            run = descend(spec, run.rate, steps, batches, watch=refs, free=refs, progress=report)
-        paths.append(Path(run.rate, run.watched, run.losses, classify(run.losses, stride)))
+    labels = labels or [""] * len(runs)
+    paths = [
+        Path(run.rate, run.watched, run.losses, verdict, label=label)
+        for run, verdict, label in zip(runs, verdicts, labels, strict=True)
+    ]
     network = Network.of(spec)
     size = GRID_1D if len(refs) == 1 else GRID_2D
     calm = [p for p in paths if p.verdict.kind in (CONVERGED, TOO_SLOW)] or paths
@@ -123,10 +125,21 @@ def landscape(
     for array in (*axes, costs):
         array.flags.writeable = False
     valleys = _valleys(axes[0], costs) if len(refs) == 1 else ()
+    paths = [replace(p, leaves=_leaves(p.points, axes)) for p in paths]
     if valleys:
         near = NEAR * (axes[0][-1] - axes[0][0])
         paths = [replace(p, valley=_nearest(valleys, p.points[-1, 0], near)) for p in paths]
     return Landscape(refs, tuple(axes), costs, tuple(paths), held, log_scale, valleys)
+
+
+def _leaves(points: Array, axes: list[Array]) -> int | None:
+    """Return the first step whose point lies outside the grid (or is not a number), or None."""
+    outside = np.zeros(len(points), dtype=bool)
+    for i, axis in enumerate(axes):
+        column = points[:, i]
+        outside |= ~np.isfinite(column) | (column < axis[0]) | (column > axis[-1])
+    hits = np.flatnonzero(outside)
+    return int(hits[0]) if hits.size else None
 
 
 def _nearest(valleys: tuple[tuple[float, float], ...], end: float, near: float) -> int | None:

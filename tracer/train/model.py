@@ -1,4 +1,4 @@
-"""The Training: many steps of gradient descent, one run per learning rate, as a read-only model.
+"""The Training: many steps of descent, one run per optimizer and learning rate, as a read-only model.
 
 Every output of ``tracer train`` (terminal, Markdown, JSON, the plots) reads this model and
 computes nothing itself: the table rows, the verdicts, the predictions and the picture of the
@@ -14,15 +14,17 @@ from functools import cached_property
 
 import numpy as np
 
-from tracer.errors import SpecError
+from tracer.errors import UsageError
 from tracer.evaluate import Network
 from tracer.ids import Ref
+from tracer.optimizers import OptimizerSpec
 from tracer.spec import NetworkSpec
 from tracer.train.descent import History, Progress, batch_order, data, descend
-from tracer.train.landscape import Landscape, default_watch, landscape, trainable
+from tracer.train.landscape import Landscape, default_watch, landscape
 from tracer.train.verdict import CONVERGED, Verdict, classify
 
 ALL_ROWS = 20  # runs of up to this many steps show every step in the table
+SATURATION = 8.0  # |z| from which a sigmoid's slope is below 3.4·10⁻⁴ (tanh's below 4.5·10⁻⁷)
 CLEARLY = 0.05  # a run settled clearly higher than another: by 5 % of its starting loss or more
 
 
@@ -75,6 +77,12 @@ class Run:
     parameters: tuple[Parameter, ...]
     predictions: tuple[Prediction, ...]
     lower: Run | None = None
+    label: str = ""  # the optimizer's label when a training compares optimizers, else ""
+
+    @property
+    def optimizer(self) -> OptimizerSpec:
+        """Return the optimizer that took this run's steps, with every hyper-parameter."""
+        return self.history.optimizer
 
     @property
     def all_correct(self) -> bool | None:
@@ -127,6 +135,16 @@ class Training:
         """Return True when the network is a classifier: its predictions are rounded to classes."""
         return is_classifier(self.spec)
 
+    @property
+    def optimizers(self) -> tuple[OptimizerSpec, ...]:
+        """Return the optimizers of the runs, each once, in the order of the runs."""
+        return tuple(dict.fromkeys(r.optimizer for r in self.runs))
+
+    @property
+    def names_optimizers(self) -> bool:
+        """Return True when the runs are named by their optimizer: several, or one other than gd."""
+        return self.optimizers != (OptimizerSpec(),)
+
 
 def table_steps(steps: int) -> tuple[int, ...]:
     """Return the steps a run's table shows: every step up to 20, else 1-2-5 steps and the last.
@@ -168,6 +186,20 @@ def predictions(spec: NetworkSpec, history: History) -> tuple[Prediction, ...]:
         correct = None if rounded is None else rounded == tuple(int(t) for t in sample.y)
         result.append(Prediction(sample.x, sample.y, tuple(float(v) for v in a), rounded, correct))
     return tuple(result)
+
+
+def stuck(spec: NetworkSpec, history: History) -> bool:
+    """Return True when every sigmoid or tanh output unit ends with |z| ≥ 8 for every sample.
+
+    Its slope is then nearly 0 whatever the error: the gradient vanishes and descent is stuck.
+    """
+    if spec.activations[-1] not in ("sigmoid", "tanh"):
+        return False
+    base = Network.of(spec)
+    network = Network(history.weights, history.biases, base.g, base.cost)
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = network.forward(data(spec)[0])[0][-1]
+    return bool(np.all(np.abs(z) >= SATURATION))
 
 
 def _parameters(spec: NetworkSpec, history: History) -> tuple[Parameter, ...]:
@@ -213,47 +245,51 @@ def train(
     watch: Sequence[Ref] | None = None,
     source: str = "",
     progress: Callable[[int, int], None] | None = None,
+    optimizers: Sequence[OptimizerSpec] | None = None,
 ) -> Training:
-    """Return ``steps`` steps of gradient descent from the spec's parameters, one run per rate.
+    """Return ``steps`` steps of gradient descent from the spec's parameters, one run per
+    optimizer and rate (optimizer by optimizer).
 
-    ``rates`` defaults to the spec's learning rate; ``batch`` is the samples per step (None or
-    n: the whole batch); ``watch`` the one or two parameters the table follows and the picture
-    draws; ``progress(done, total)`` is told now and then how many steps of all runs (and of
-    the reruns the picture needs) are done. ``train(load_spec("xor"), 5000).runs[0].all_correct``
-    is True.
+    ``optimizers`` defaults to the spec's (plain descent unless it has an ``[optimizer]``
+    table); ``rates`` defaults to the spec's learning rate; ``batch`` is the samples per step
+    (None or n: the whole batch); ``watch`` the one or two parameters the table follows and the
+    picture draws; ``progress(done, total)`` is told now and then how many steps of all runs are
+    done. ``train(load_spec("xor"), 5000).runs[0].all_correct`` is True.
     """
     if steps < 1:
-        raise SpecError("--steps", f"must be a whole number ≥ 1, got {steps}")
+        raise UsageError("--steps", f"must be a whole number ≥ 1, got {steps}")
     rates = tuple(rates) if rates else (spec.learning_rate,)
     for rate in rates:
         if not (math.isfinite(rate) and rate > 0):
-            raise SpecError("--learning-rates", f"each rate must be a number greater than 0, got {rate:g}")
+            raise UsageError("--learning-rates", f"each rate must be a number greater than 0, got {rate:g}")
     n = len(spec.samples)
     if batch is not None and batch < 1:
-        raise SpecError("--batch", f'give "full" or a whole number of samples from 1 to {n}, got {batch}')
+        raise UsageError("--batch", f'give "full" or a whole number of samples from 1 to {n}, got {batch}')
     batch = None if batch is None or batch >= n else batch
     watch = tuple(watch) if watch else default_watch(spec)
     batches = None if batch is None else batch_order(n, batch, steps, seed)
     stride = 1 if batch is None else math.ceil(n / batch)
-    reruns = len(rates) if set(trainable(spec)) != set(watch) else 0  # the picture's, on watch alone
-    total = steps * (len(rates) + reruns)
+    optimizers = tuple(dict.fromkeys(optimizers)) if optimizers else (spec.optimizer,)
+    total = steps * len(rates) * len(optimizers)
     histories = []
-    for rate in rates:
-        report = None if progress is None else _tagged(progress, len(histories) * steps, total)
-        histories.append(descend(spec, rate, steps, batches, watch, progress=report))
+    for optimizer in optimizers:
+        for rate in rates:
+            report = None if progress is None else _tagged(progress, len(histories) * steps, total)
+            histories.append(descend(spec, rate, steps, batches, watch, progress=report, optimizer=optimizer))
+    named = optimizers != (OptimizerSpec(),)
     runs = [
         Run(
             rate=h.rate,
             history=h,
-            verdict=classify(h.losses, stride),
+            verdict=classify(h.losses, stride, h.gradient_norms, stuck(spec, h)),
             rows=_rows(h, steps),
             parameters=_parameters(spec, h),
             predictions=predictions(spec, h),
+            label=h.optimizer.label() if named else "",
         )
         for h in histories
     ]
-    later = None if progress is None else _tagged(progress, len(rates) * steps, total)
-    picture = landscape(spec, watch, histories, steps, batches, stride, later)
+    picture = landscape(spec, watch, histories, [r.verdict for r in runs], [r.label for r in runs])
     return Training(spec, source, steps, batch, seed, watch, _compare(runs), picture)
 
 

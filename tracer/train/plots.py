@@ -10,6 +10,7 @@ come from :class:`tracer.printing.MathPrinter`, in the spec's notation.
 from __future__ import annotations
 
 import io
+import warnings
 
 import matplotlib
 import numpy as np
@@ -17,9 +18,10 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import FormatStrFormatter
+from matplotlib.ticker import MaxNLocator
 
 from tracer.derive import symbol
+from tracer.i18n import _
 from tracer.ids import Ref
 from tracer.printing import MathPrinter, format_number
 from tracer.train.landscape import Landscape, Path
@@ -39,7 +41,11 @@ METADATA = {
 }
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 LEVELS = 16  # bands of the contour map
-MARKED_STEPS = 40  # a path shows a dot for each of its first steps, then a line
+TITLE = 70  # characters of the spec's title shown above a picture
+MARKED_STEPS = 40  # a path shows a mark for each of its first steps, then a line
+# Paths that run on top of each other stay apart: each its own mark and line style.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<")
+DASHES = ("-", "--", "-.", ":")
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -54,8 +60,16 @@ def _math(printer: MathPrinter, ref: Ref) -> str:
     return f"${printer.latex(symbol(ref))}$"
 
 
-def _rate(printer: MathPrinter, rate: float) -> str:
-    return f"{_math(printer, Ref('eta'))} = {format_number(rate, printer.decimals)}"
+def _title(training: Training) -> str:
+    """Return the spec's title for a picture: one line of at most :data:`TITLE` characters."""
+    title = " ".join(training.spec.title.split())
+    return title if len(title) <= TITLE else title[: TITLE - 1].rstrip() + "…"
+
+
+def _rate(printer: MathPrinter, rate: float, label: str = "") -> str:
+    """Return a run's name in a legend: ``η = 0.5``, or ``adam, η = 0.01`` when optimizers are compared."""
+    named = f"{label}, " if label else ""
+    return f"{named}{_math(printer, Ref('eta'))} = {format_number(rate, printer.decimals)}"
 
 
 def loss_figure(training: Training, printer: MathPrinter) -> Figure:
@@ -66,15 +80,16 @@ def loss_figure(training: Training, printer: MathPrinter) -> Figure:
     for i, run in enumerate(training.runs):
         losses = run.history.losses
         colour = COLOURS[i % len(COLOURS)]
-        label = f"{_rate(printer, run.rate)}: {run.verdict.kind}"
-        ax.plot(np.arange(len(losses)), losses, color=colour, linewidth=1.6, label=label)
+        label = f"{_rate(printer, run.rate, run.label)}: {run.verdict.kind}"
+        style = DASHES[i // len(COLOURS) % len(DASHES)]
+        ax.plot(np.arange(len(losses)), losses, color=colour, linewidth=1.6, linestyle=style, label=label)
         if run.verdict.non_finite_at is not None:
             last = run.verdict.non_finite_at - 1
             ax.plot([last], [losses[last]], marker="X", markersize=9, color=colour, linestyle="none")
     if training.log_scale:
         ax.set_yscale("log")
     batch = "full batch" if training.batch is None else f"batches of {training.batch}"
-    ax.set_title(f"{training.spec.title}\ncost {cost} after each step ({batch})")
+    ax.set_title(f"{_title(training)}\ncost {cost} after each step ({batch})")
     ax.set_xlabel("step")
     ax.set_ylabel(f"cost {cost}" + (" (log scale)" if training.log_scale else ""))
     ax.set_xlim(0, training.steps)
@@ -114,11 +129,21 @@ def descent_figure(training: Training, printer: MathPrinter) -> Figure:
         ax.set_ylabel(names[1])
     for i, path in enumerate(land.paths):
         xs, ys = _track(land, path)
-        label = f"{_rate(printer, path.rate)}: {path.verdict.kind}"
+        label = f"{_rate(printer, path.rate, path.label)}: {path.verdict.kind}"
+        if path.leaves is not None:
+            label += " " + _("(leaves the picture at step {step})").format(step=path.leaves)
         marked = list(range(min(len(xs), MARKED_STEPS)))
         colour = COLOURS[i % len(COLOURS)]
         ax.plot(
-            xs, ys, color=colour, linewidth=1.0, marker="o", markersize=3.5, markevery=marked, label=label
+            xs,
+            ys,
+            color=colour,
+            linewidth=1.0,
+            linestyle=DASHES[i % len(DASHES)],
+            marker=MARKERS[i % len(MARKERS)],
+            markersize=4.5 - 0.5 * (i % 3),  # later paths drawn smaller: one on top of another shows both
+            markevery=marked,
+            label=label,
         )
     for i, path in enumerate(land.paths):
         xs, ys = _track(land, path)
@@ -132,7 +157,7 @@ def descent_figure(training: Training, printer: MathPrinter) -> Figure:
     ax.set_xlabel(names[0])
     over = " and ".join(names)
     held = "\n(the other parameters held at their starting values)" if land.held else ""
-    ax.set_title(f"{training.spec.title}\ngradient descent on cost {cost} over {over}{held}")
+    ax.set_title(f"{_title(training)}\ngradient descent on cost {cost} over {over}{held}")
     ax.legend(loc="best", frameon=True, title="○ start   ★ end")
     return figure
 
@@ -148,16 +173,19 @@ def _contours(figure: Figure, ax: Axes, axes: tuple, costs: np.ndarray, cost: st
     """Draw the cost over two parameters as filled contours, one colour per sixteenth of the grid.
 
     The levels are quantiles of the cost on the grid, so that a flat valley floor still shows
-    its shape; the colour bar reads off the cost of each band.
+    its shape. The colour bar is drawn to scale, its ticks evenly spaced round numbers.
     """
     finite = costs[np.isfinite(costs)]
-    levels = np.unique(np.quantile(finite, np.linspace(0, 1, LEVELS + 1)))
+    levels = np.unique(np.quantile(finite, np.linspace(0, 1, LEVELS + 1))) if finite.size else np.zeros(1)
+    if len(levels) < 2:  # a flat surface: one band around its one value
+        spread = max(abs(float(levels[0])) * 1e-6, 1e-12)
+        levels = np.array([levels[0] - spread, levels[0] + spread])
     norm = BoundaryNorm(levels, ncolors=256)
     filled = ax.contourf(axes[0], axes[1], costs, levels=levels, norm=norm, cmap="viridis")
     ax.contour(axes[0], axes[1], costs, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
-    bar = figure.colorbar(filled, ax=ax, label=f"cost {cost}")
-    bar.set_ticks(levels[:: max(1, len(levels) // 8)])
-    bar.ax.yaxis.set_major_formatter(FormatStrFormatter("%.4g"))
+    bar = figure.colorbar(filled, ax=ax, label=f"cost {cost}", spacing="proportional")
+    bar.locator = MaxNLocator(nbins=6)
+    bar.update_ticks()
 
 
 def image(figure: Figure, kind: str) -> bytes:
@@ -173,8 +201,12 @@ def pictures(
 ) -> dict[str, bytes]:
     """Return every picture of a training in each of ``kinds``: ``{"loss.png": …, "descent.svg": …}``."""
     result = {}
-    for name, draw in (("loss", loss_figure), ("descent", descent_figure)):
-        figure = draw(training, printer)
-        for kind in kinds:
-            result[f"{name}.{kind}"] = image(figure, kind)
+    # matplotlib's remarks (an overflow in a diverging path, a layout it could not fit) are about
+    # its drawing, not the user's work: a successful run says nothing on stderr.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for name, draw in (("loss", loss_figure), ("descent", descent_figure)):
+            figure = draw(training, printer)
+            for kind in kinds:
+                result[f"{name}.{kind}"] = image(figure, kind)
     return result

@@ -16,6 +16,7 @@ import shlex
 from functools import cache
 
 import jinja2
+import numpy as np
 import sympy as sp
 
 from tracer.derive import symbol
@@ -24,8 +25,10 @@ from tracer.documents.pdf import compile_latex
 from tracer.documents.prose import tex_code, tex_escape
 from tracer.ids import Ref
 from tracer.notation import Partial, notation
+from tracer.optimizers import HYPER_ID
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter, format_number
 from tracer.templating import LATEX_SYNTAX, new_environment
+from tracer.terminal import display_width, pad
 from tracer.train.model import Run, Training
 from tracer.train.textchart import text_chart
 
@@ -50,6 +53,8 @@ def environment() -> jinja2.Environment:
     """
     env = new_environment()
     env.filters["num"] = _num
+    env.filters["num_or_small"] = _num_or_small
+    env.filters["short"] = _short
     env.filters["vector"] = _vector
     env.filters["run_table"] = _run_table
     env.filters["parameter_table"] = _parameter_table
@@ -65,6 +70,8 @@ def latex_environment() -> jinja2.Environment:
     env.filters["tex"] = tex_escape
     env.filters["code"] = tex_code
     env.filters["num"] = _latex_num
+    env.filters["num_or_small"] = _latex_num_or_small
+    env.filters["short"] = lambda value: tex_escape(_short(value))
     env.filters["vector"] = _latex_vector
     return env
 
@@ -98,6 +105,35 @@ def _num(context: jinja2.runtime.Context, value: float) -> str:
     return format_number(value, context["decimals"])
 
 
+def _short(value: float) -> str:
+    """Return a hyper-parameter as written in a spec: ``0.9``, ``1e-08``."""
+    return f"{value:g}"
+
+
+def _small(value: float, decimals: int) -> str | None:
+    """Return a number too small for ``decimals`` places in scientific notation (``9.29e-11``),
+    or None when the places show it: a ‖∇C‖ that prints as 0 while the weights still move."""
+    if value == 0 or not math.isfinite(value) or format_number(value, decimals) not in ("0", "-0"):
+        return None
+    return f"{value:.2e}"
+
+
+@jinja2.pass_context
+def _num_or_small(context: jinja2.runtime.Context, value: float) -> str:
+    """Return a number as :func:`_num` does, but one that would print as 0 in scientific notation."""
+    return _small(value, context["decimals"]) or _num(context, value)
+
+
+@jinja2.pass_context
+def _latex_num_or_small(context: jinja2.runtime.Context, value: float) -> str:
+    r"""Return :func:`_num_or_small` as LaTeX maths: ``$9.29 \cdot 10^{-11}$``."""
+    small = _small(value, context["decimals"])
+    if small is None:
+        return _latex_num(context, value)
+    mantissa, exponent = small.split("e")
+    return rf"${mantissa} \cdot 10^{{{int(exponent)}}}$"
+
+
 @jinja2.pass_context
 def _vector(context: jinja2.runtime.Context, values: tuple[float, ...]) -> str:
     """Return one number as itself and several as ``(0.1, 0.2)``."""
@@ -107,8 +143,10 @@ def _vector(context: jinja2.runtime.Context, values: tuple[float, ...]) -> str:
 
 def _table(rows: list[list[str]]) -> str:
     """Return rows of cells as aligned text: the first row is the header, numbers align right."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(pad(cell, w, "right") for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     lines.insert(1, "  ".join("─" * w for w in widths))
     return "\n".join("  " + line for line in lines)
 
@@ -139,9 +177,16 @@ class _Symbols:
 
 def command_line(training: Training) -> str:
     """Return the ``tracer train`` command that makes this training again."""
-    rates = ",".join(format_number(r.rate, 12) for r in training.runs)
+    rates = ",".join(dict.fromkeys(format_number(r.rate, 12) for r in training.runs))
     words = ["tracer", "train", training.source or "SPEC", "--steps", str(training.steps)]
     words += ["--learning-rates", rates]
+    if training.optimizers != (training.spec.optimizer,):
+        words += [
+            "--optimizers",
+            ",".join(
+                o.name if o.convention == "torch" else f"{o.name}:{o.convention}" for o in training.optimizers
+            ),
+        ]
     if training.batch is not None:
         words += ["--batch", str(training.batch)]
     if training.seed is not None:
@@ -177,6 +222,7 @@ def _context(training: Training, decimals: int, kind: str = "term") -> dict:
         "symbol": symbols,
         "command": command_line(training),
         "gradient": f"‖∇{printer.text(cost)}‖",
+        "hyper": lambda key: symbols(Ref(HYPER_ID.get(key, key))),
     }
     if kind != "term":
         context["averaged"] = printer.latex(averaged_cost())
@@ -190,7 +236,7 @@ def _context(training: Training, decimals: int, kind: str = "term") -> dict:
 def _run_table(context: jinja2.runtime.Context, run: Run) -> str:
     """Return a run's table: step, cost, gradient length and the watched parameters."""
     header = ["step", context["C"], context["gradient"], *context["names"]]
-    rows = [[str(r.step), _num(context, r.loss), _num(context, r.gradient_norm)] for r in run.rows]
+    rows = [[str(r.step), _num(context, r.loss), _num_or_small(context, r.gradient_norm)] for r in run.rows]
     rows = [row + [_num(context, v) for v in r.watched] for row, r in zip(rows, run.rows, strict=True)]
     return _table([header, *rows])
 
@@ -229,7 +275,11 @@ def render_term(
     context = _context(training, decimals)
     context["pictures"] = pictures
     series = [
-        (f"{context['eta']} = {format_number(r.rate, decimals)}", r.history.losses) for r in training.runs
+        (
+            f"{r.label + ', ' if r.label else ''}{context['eta']} = {format_number(r.rate, decimals)}",
+            r.history.losses,
+        )
+        for r in training.runs
     ]
     number = lambda v: format_number(v, decimals)  # noqa: E731
     context["chart"] = text_chart(
@@ -282,9 +332,15 @@ def render_pdf(
     return compile_latex(render_latex(training, stem, decimals, worked), figures)
 
 
-def _finite(values) -> list[float | None]:
-    """Return numbers for JSON, which has no inf or nan: those become null."""
-    return [float(v) if math.isfinite(v) else None for v in values]
+def _finite(values) -> list:
+    """Return numbers (or rows of numbers) for JSON, which has no inf or nan: those become null."""
+    array = np.asarray(values, dtype=float)
+    plain = array.tolist()
+    if np.all(np.isfinite(array)):
+        return plain
+    if array.ndim == 2:
+        return [[v if math.isfinite(v) else None for v in row] for row in plain]
+    return [v if math.isfinite(v) else None for v in plain]
 
 
 def render_json(training: Training, pictures: tuple[str, ...] = ()) -> str:
@@ -297,6 +353,7 @@ def render_json(training: Training, pictures: tuple[str, ...] = ()) -> str:
         history = run.history
         runs.append(
             {
+                "optimizer": run.optimizer.to_dict(),
                 "learning_rate": run.rate,
                 "verdict": {
                     **run.verdict.__dict__,
@@ -345,10 +402,12 @@ def render_json(training: Training, pictures: tuple[str, ...] = ()) -> str:
             "valleys": [{"at": w, "cost": c} for w, c in land.valleys],
             "paths": [
                 {
+                    "optimizer": p.label or None,
                     "learning_rate": p.rate,
                     "verdict": p.verdict.kind,
+                    "leaves_picture_at": p.leaves,
                     "valley": p.valley,
-                    "points": [_finite(point) for point in p.points],
+                    "points": _finite(p.points),
                     "losses": _finite(p.losses),
                 }
                 for p in land.paths
@@ -356,7 +415,9 @@ def render_json(training: Training, pictures: tuple[str, ...] = ()) -> str:
         },
         "pictures": list(pictures),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # One line: a run of 10,000 steps holds some 50,000 numbers, and JSON written with indents
+    # would cost a tenth of the training's time (jq or any JSON reader shows it indented).
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def picture_files(

@@ -11,6 +11,7 @@ exercise asks for::
     x = {low = 0.0, high = 1.0, decimals = 1}          # the inputs of every sample
     y = false                                          # the targets: keep the spec's
     learning_rate = {choices = [0.1, 0.5, 1.0]}
+    optimizer = {beta1 = {choices = [0.8, 0.9]}, eps = {choices = [1e-8]}}   # hyper-parameters
 
 Every number is drawn uniformly from its grid (or its choices), without 0 if ``zero = false``
 (a weight or input of 0 drops a term from the sums); a key left out takes the
@@ -19,6 +20,8 @@ the default range. Numbers are kept as exact fractions, so ``step = 0.25`` means
 
 An ask pattern is a canonical id (``tracer ids SPEC``) in which any index may be ``*``;
 without ``#s`` it matches every sample's copy of a quantity, ``#2`` only the second sample's.
+Optimizer state takes a weight's three indices or a bias's two: ``m_hat[2][*][*]``, ``v[2][1]``.
+``optimizer`` draws the hyper-parameters of the spec's ``[optimizer]`` (only those it takes).
 Errors name the field, e.g. ``randomize.weights.low: must be a number, got "a"``.
 """
 
@@ -26,18 +29,20 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from tracer.errors import SpecError, nearest
-from tracer.ids import ARITY, Ref
+from tracer.i18n import _
+from tracer.ids import ARITY, STATE_KINDS, Ref
 from tracer.losses import loss as find_loss
 
 KINDS = ("weights", "biases", "x", "y", "learning_rate")
 MAX_DECIMALS = 6
 _RULE_KEYS = ("low", "high", "decimals", "step", "choices", "zero")
-_PATTERN = re.compile(r"^(?P<kind>[A-Za-z/']+)(?P<indices>(\[(\d+|\*)\])*)(#(?P<sample>\d+|\*))?$")
+_PATTERN = re.compile(r"^(?P<kind>[A-Za-z/'_]+[12]?)(?P<indices>(\[(\d+|\*)\])*)(#(?P<sample>\d+|\*))?$")
 
 
 @dataclass(frozen=True)
@@ -100,14 +105,17 @@ class Randomize:
     x: Draw | bool | None = None
     y: Draw | bool | None = None
     learning_rate: Draw | bool | None = None
+    optimizer: tuple[tuple[str, Draw], ...] = ()  # hyper-parameter -> its rule, in the table's order
 
     def to_dict(self) -> dict[str, Any]:
         """Return the table as plain data: only the kinds it names."""
-        data = {}
+        data: dict[str, Any] = {}
         for kind in KINDS:
             rule = getattr(self, kind)
             if rule is not None:
                 data[kind] = rule.to_dict() if isinstance(rule, Draw) else rule
+        if self.optimizer:
+            data["optimizer"] = {key: rule.to_dict() for key, rule in self.optimizer}
         return data
 
 
@@ -129,26 +137,52 @@ class Pattern:
         """Return True when ``ref`` is one of the quantities this pattern names."""
         if ref.kind != self.kind or (self.sample is not None and ref.sample != self.sample):
             return False
+        if len(ref.indices) != len(self.indices):  # optimizer state of a weight or of a bias
+            return False
         return all(want is None or want == have for want, have in zip(self.indices, ref.indices, strict=True))
 
 
-def parse_randomize(value: Any, loss_name: str, output: str) -> Randomize | None:
+def parse_randomize(
+    value: Any, loss_name: str, output: str, hyper: Callable[[str, Any, str], float] | None = None
+) -> Randomize | None:
     """Return the checked ``[randomize]`` table (None when absent); SpecError naming the field.
 
-    ``loss_name`` and ``output`` (the last activation) decide which targets may be drawn.
+    ``loss_name`` and ``output`` (the last activation) decide which targets may be drawn;
+    ``hyper(key, value, field)`` checks one hyper-parameter of the spec's optimizer (SpecError
+    for a key it does not take or a value out of range): each rule's bounds must pass it.
     """
     if value is None:
         return None
     if not isinstance(value, dict):
         raise SpecError("randomize", f"must be a table of {', '.join(KINDS)}, e.g. [randomize]")
-    rules: dict[str, Draw | bool] = {}
+    rules: dict[str, Any] = {}
     for kind, rule in value.items():
         field = f"randomize.{kind}"
+        if kind == "optimizer":
+            rules[kind] = _hyper_rules(rule, field, hyper)
+            continue
         if kind not in KINDS:
-            raise SpecError(field, f"unknown key; {nearest(kind, KINDS)}")
+            raise SpecError(field, f"unknown key; {nearest(kind, (*KINDS, 'optimizer'))}")
         rules[kind] = rule if isinstance(rule, bool) else _draw(rule, field, positive=kind == "learning_rate")
     _check_targets(rules.get("y"), loss_name, output)
     return Randomize(**rules)
+
+
+def _hyper_rules(value: Any, field: str, hyper: Callable[[str, Any, str], float] | None) -> tuple:
+    """Return (key, Draw) per hyper-parameter of ``randomize.optimizer``, each bound a valid value."""
+    if not isinstance(value, dict) or not value:
+        example = "{beta1 = {choices = [0.8, 0.9]}}"
+        raise SpecError(
+            field, _("must be a table of hyper-parameters, e.g. {example}").format(example=example)
+        )
+    rules = []
+    for key, rule in value.items():
+        draw = _draw(rule, f"{field}.{key}", positive=False)
+        for bound in draw.bounds():
+            if hyper is not None:
+                hyper(key, float(bound), f"{field}.{key}")
+        rules.append((key, draw))
+    return tuple(rules)
 
 
 def _draw(value: Any, field: str, positive: bool) -> Draw:
@@ -248,12 +282,14 @@ def parse_pattern(text: str, field: str) -> Pattern:
     indices = tuple(None if i == "*" else int(i) for i in re.findall(r"\d+|\*", match["indices"] or ""))
     if kind == "C" and len(indices) == 1:
         kind = "C_term"
-    if kind not in ARITY:
-        raise SpecError(
-            field,
-            f'"{text}": no quantity is called "{kind}"; {nearest(kind, [k for k in ARITY if k != "C_term"])}',
-        )
-    if ARITY[kind] != len(indices):
+    if kind not in ARITY and kind not in STATE_KINDS:
+        known = [k for k in (*ARITY, *STATE_KINDS) if k != "C_term"]
+        raise SpecError(field, f'"{text}": no quantity is called "{kind}"; {nearest(kind, known)}')
+    if kind in STATE_KINDS:
+        if len(indices) not in (2, 3):
+            message = _("\"{text}\": {kind} takes 3 indices (a weight's) or 2 (a bias's)")
+            raise SpecError(field, message.format(text=text, kind=kind))
+    elif ARITY[kind] != len(indices):
         raise SpecError(field, f'"{text}": {match["kind"]} takes {ARITY[kind]} indices, got {len(indices)}')
     sample = match["sample"]
     return Pattern(text, kind, indices, None if sample in (None, "*") else int(sample))

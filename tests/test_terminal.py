@@ -1,0 +1,213 @@
+"""The terminal layout: display widths, prose and tables, and maths pictures fitted to the width.
+
+Widths are checked by display width (``wcwidth``), not ``len()``: subscripts, combining marks and
+Hangul. The whole worked example is run as ``tracer trace`` in a fresh process with ``COLUMNS``
+set (not a TTY: ``shutil.get_terminal_size`` reads ``COLUMNS``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+from document_cases import PRESETS, rendered, traced
+
+from tracer import load_spec, trace
+from tracer.display import Hadamard
+from tracer.documents.blocks import Span
+from tracer.documents.lesson import lesson
+from tracer.documents.styles import PrettyStyle, typeset
+from tracer.printing import MathPrinter
+from tracer.terminal import beside, display_width, pad, table, wrap
+
+NOTATIONS = ("nielsen", "ng", "mazur")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _printer(name: str = "mazur") -> MathPrinter:
+    return MathPrinter(traced(name).naming)
+
+
+# --- display width and the text helpers ---------------------------------------------------------
+
+
+def test_display_width_counts_columns_not_characters():
+    assert display_width("w²₁₂") == 4
+    assert display_width("학습률") == 6  # a Hangul syllable takes two columns
+    assert display_width("e\u0301") == 1  # a combining accent takes none
+    assert display_width("\033[1;36mheading\033[0m") == 7  # colour codes take none
+    assert display_width("ab\n학습") == 4  # the widest line
+
+
+def test_pad_uses_display_width():
+    assert pad("학습", 6) == "학습  "
+    assert pad("δ²₁", 5, "right") == "  δ²₁"
+
+
+def test_wrap_breaks_at_spaces_by_display_width_with_a_hanging_indent():
+    text = "경사 하강법은 비용이 줄어드는 방향으로 가중치를 조금씩 움직인다"
+    lines = wrap(text, 20, lead="• ").split("\n")
+    assert lines[0].startswith("• 경사")
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in lines[1:])
+    assert all(display_width(line) <= 20 for line in lines)
+    assert " ".join(line[2:] for line in lines) == text  # every word kept, in order
+
+
+def test_wrap_keeps_a_word_longer_than_the_line_whole():
+    assert wrap("a 0.000000000001234 b", 8) == "a\n0.000000000001234\nb"
+
+
+def test_table_pads_by_display_width_and_aligns_decimal_points():
+    text = table([["단계", "비용"], ["10⁻¹", "0.25"], ["10⁻²", "-1.125"], ["h", "12"]])
+    lines = text.split("\n")
+    assert lines[0] == "단계  비용"
+    points = {line.index(".") for line in lines[1:3]}
+    assert len(points) == 1  # 0.25 and -1.125 have their points in one column
+    assert lines[3].index("12") + 2 == points.pop()  # 12 ends where the others' points are
+    assert lines[1].startswith("10⁻¹  ") and lines[3].startswith("h     ")
+
+
+def test_beside_sets_pictures_on_a_shared_baseline():
+    text, baseline = beside([("학습률 = ", 0), ("1\n─\n2", 1)])
+    assert baseline == 1
+    assert text.split("\n") == ["         1", "학습률 = ─", "         2"]
+
+
+def test_typeset_measures_hangul_by_display_width():
+    spans = [Span("학습률은 ", False), Span("1\n─\n2", True, 1), Span(" 이다.", False)]
+    rows = typeset(spans, 40, "• ").split("\n")
+    assert rows[1] == "• 학습률은 ─ 이다."
+    assert rows[0].index("1") == display_width("• 학습률은 ")  # the numerator sits over the bar
+
+
+# --- the printer: decimal points, the −1 factor -----------------------------------------------
+
+
+def test_matrix_numbers_are_aligned_at_the_decimal_point():
+    rows = _printer().pretty(sp.ImmutableMatrix([[0.5, 3.0], [-1.25, 0.75], [10.0, -2.0]])).split("\n")
+    first, second, third = (row for row in rows if NUMBER.search(row))
+    point = first.index(".")
+    assert second.index(".") == point and third.index("10") + 2 == point  # 0.5, -1.25, 10
+    assert first.rindex(" 3") + 2 == second.rindex(".") == third.rindex("-2") + 2  # 3, 0.75, -2
+
+
+def test_a_factor_of_minus_one_is_shown_in_the_terminal():
+    text = rendered("softmax", "term")
+    assert "x₂⋅δ²₁ = -1⋅(-0.012602064) = 0.012602064" in text
+    assert "x₂⋅δ²₃ = -1⋅0.092248682 = -0.092248682" in text
+
+
+def test_a_negation_is_still_a_minus_sign():
+    x, y = sp.symbols("x y")
+    printer = _printer()
+    assert printer.pretty(-x) == "-x"
+    assert printer.pretty(x - y) == "x - y"
+    assert printer.pretty(-x * y) == "-x⋅y"
+
+
+# --- fitting pictures to the width ---------------------------------------------------------------
+
+
+def _numbers(text: str) -> list[str]:
+    return NUMBER.findall(text)
+
+
+def test_a_wide_sum_breaks_at_its_operators_never_inside_a_number():
+    printer = _printer()
+    values = [sp.Float(v) for v in (0.152133688, -0.107829316, 0.109531405, 0.133129669, 0.5, 0.25)]
+    total = sp.Add(*[sp.UnevaluatedExpr(v) for v in values], evaluate=False)
+    whole = printer.pretty(total)
+    fitted = PrettyStyle(printer, 40).math(total)
+    lines = fitted.split("\n")
+    assert len(lines) > 1 and all(display_width(line) <= 40 for line in lines)
+    assert all(line[:2] in ("+ ", "- ") for line in lines[1:])  # each continuation starts with its operator
+    assert _numbers(fitted.replace("\n", " ")) == _numbers(whole)  # the same numbers, none cut
+
+
+def test_a_wide_chain_continues_under_its_first_part_and_breaks_a_fraction_under_one_bar():
+    steps = {s.id: s for s in lesson(traced("xor"), PrettyStyle(_printer("xor"), 56)).steps()}
+    assert all(display_width(line) <= 56 for line in steps["z[1][1]#1"].equation.split("\n"))
+    average = steps["C"]  # the batch cost, the average of four samples' costs
+    lines = average.equation.split("\n")
+    assert all(display_width(line) <= 56 for line in lines)
+    bars = [line for line in lines if "─" * 10 in line]
+    assert any(line.startswith("    = ") for line in bars)  # the numbers' fraction continues the chain
+    assert any(line.lstrip().startswith("+ 0.") for line in lines)  # its numerator broken at a plus
+    assert _numbers(average.equation.replace("\n", " ")).count("0.152133688") == 1
+
+
+def test_a_wide_product_of_matrices_breaks_between_its_factors():
+    style = PrettyStyle(_printer(), 40)
+    u = sp.ImmutableMatrix([[0.138498562], [-0.038098237]])
+    v = sp.ImmutableMatrix([[0.593269992, 0.596884378]])
+    picture = style.math(Hadamard(u, u, v))
+    assert all(display_width(line) <= 40 for line in picture.split("\n"))
+    assert any(line.lstrip().startswith("⊙ ") for line in picture.split("\n")[1:])
+
+
+def test_a_matrix_wider_than_the_width_is_shown_in_blocks_of_whole_columns():
+    style = PrettyStyle(_printer(), 40)
+    wide = sp.ImmutableMatrix([[0.1 * (i + j) - 0.55 for j in range(9)] for i in range(2)])
+    picture = style.math(wide)
+    assert all(display_width(line) <= 40 for line in picture.split("\n"))
+    assert "columns 1–" in picture and "–9" in picture
+    shown = sorted(float(n) for n in _numbers(picture.replace("columns", "")) if "." in n)
+    assert shown == sorted(round(float(v), 9) for v in wide if round(float(v), 9) != int(v))
+
+
+def _pictures(doc) -> list[str]:
+    """Return every maths picture of a document: steps, displays, and the maths in sentences and tables."""
+    pictures = []
+    for section in doc.sections:
+        for block in section.blocks:
+            sentences = ()
+            if block.kind == "steps":
+                pictures += [step.equation for step in block.steps]
+            elif block.kind == "equations":
+                pictures.append(block.picture)
+            elif block.kind == "paragraph":
+                sentences = (block.spans,)
+            elif block.kind == "bullets":
+                sentences = block.items
+            elif block.kind == "table":
+                sentences = (*block.head, *(cell for row in block.rows for cell in row))
+            pictures += [span.text for sentence in sentences for span in sentence if span.math]
+    return pictures
+
+
+@pytest.mark.parametrize("notation", NOTATIONS)
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_picture_of_every_document_fits_sixty_columns(name, notation):
+    # A 60-column terminal: pictures are indented by up to four columns.
+    result = trace(load_spec(name, notation))
+    doc = lesson(result, PrettyStyle(MathPrinter(result.naming), 56))
+    wide = [line for text in _pictures(doc) for line in text.split("\n") if display_width(line) > 56]
+    assert not wide
+
+
+# --- the whole worked example, as a user runs it ------------------------------------------------
+
+
+def _trace_lines(name: str, notation: str, columns: int) -> list[str]:
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "tracer", "trace", name, "--notation", notation]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    return done.stdout.split("\n")
+
+
+@pytest.mark.parametrize("notation", NOTATIONS)
+@pytest.mark.parametrize("name", PRESETS)
+def test_trace_prints_no_line_wider_than_eighty_columns(name, notation):
+    wide = [line for line in _trace_lines(name, notation, 80) if display_width(line) > 80]
+    assert not wide
+
+
+@pytest.mark.parametrize("notation", NOTATIONS)
+@pytest.mark.parametrize("name", PRESETS)
+def test_trace_prints_no_line_wider_than_sixty_columns(name, notation):
+    wide = [line for line in _trace_lines(name, notation, 60) if display_width(line) > 60]
+    assert not wide
