@@ -13,11 +13,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from tracer.check.grading import ABS_FLOOR
 from tracer.documents import katex
 from tracer.documents.diagram import place_key
 from tracer.documents.quiz import quiz_data
 from tracer.i18n import _
+from tracer.tolerance import ABS_FLOOR
 from tracer.trace import Trace
 
 

@@ -21,10 +21,10 @@ from typing import Any
 import sympy as sp
 from sympy.printing.jscode import JavascriptCodePrinter
 
-from tracer.check.grading import Tolerance
 from tracer.derive import AFTER, BATCH_MEAN, FORWARD_A, FORWARD_Z, LOSS_SUM, LOSS_TERM, symbol
 from tracer.ids import Ref
 from tracer.printing import MathPrinter
+from tracer.tolerance import Tolerance
 from tracer.trace import Trace
 
 # The equations a forward pass consists of: recomputed with the updated parameters for C′.
