@@ -115,9 +115,10 @@ def cmd_ids(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a student's answers (a file or a folder of files); exit 0 all right, 1 any wrong, 2 bad input."""
     from tracer.check.answers import answer_files
-    from tracer.check.grading import DEFAULT_DECIMALS as CHECK_DECIMALS
-    from tracer.check.grading import Tolerance, check
+    from tracer.check.grading import check
     from tracer.check.render import render, render_each
+    from tracer.tolerance import DEFAULT_DECIMALS as CHECK_DECIMALS
+    from tracer.tolerance import Tolerance
 
     answers = Path(args.answers)
     outputs = Outputs([*arguments.spec_inputs(args.spec), *answer_files(answers)])

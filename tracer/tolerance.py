@@ -1,13 +1,16 @@
-"""The rule for "the same number" that marks an answer: shared by ``tracer check`` and the page.
+"""When a student's number counts as the true one: the one rule of ``tracer check`` and the page.
 
-:mod:`tracer.check.grading` marks answer files with it; the HTML page's self-test carries its
-numbers (decimals, relative tolerance, the absolute floor) and applies the same comparison.
+A number is right when it rounds to the true value's N decimals with one unit of slack in the
+last place (``--decimals``), or lies within a relative tolerance with an absolute floor near 0
+(``--rtol``). The self-test page (:mod:`tracer.documents.quiz`) carries the same rule as data.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from tracer.i18n import _
 
 DEFAULT_DECIMALS = 4
 ABS_FLOOR = 1e-9
@@ -30,8 +33,12 @@ class Tolerance:
     def text(self) -> str:
         """Return the rule in words, e.g. ``4 decimals (at most one unit apart in the last place)``."""
         if self.rtol is not None:
-            return f"relative {self.rtol:g} (absolute {ABS_FLOOR:g} near 0)"
-        return f"{self.decimals} decimals (at most one unit apart in the last place)"
+            return _("relative {rtol} (absolute {floor} near 0)").format(
+                rtol=f"{self.rtol:g}", floor=f"{ABS_FLOOR:g}"
+            )
+        return _("{decimals} decimals (at most one unit apart in the last place)").format(
+            decimals=self.decimals
+        )
 
     def accepts(self, given: float, expected: float) -> bool:
         """Return True when ``given`` counts as ``expected`` (never for NaN or infinity)."""

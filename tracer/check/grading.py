@@ -56,8 +56,6 @@ from tracer.derive import recompute, symbol
 from tracer.errors import SpecError
 from tracer.evaluate import cost_after_update
 from tracer.ids import Ref
-from tracer.tolerance import ABS_FLOOR as ABS_FLOOR  # re-exported: the rule lives in tracer.tolerance
-from tracer.tolerance import DEFAULT_DECIMALS as DEFAULT_DECIMALS
 from tracer.tolerance import Tolerance
 from tracer.trace import Quantity, Trace
 

@@ -2,8 +2,8 @@
 
 ``NAME.md`` gets its diagram as ``NAME.svg`` beside it; a PDF is compiled from the LaTeX; an HTML
 page carries its diagram and KaTeX inside; the terminal text is coloured only on a terminal
-without ``NO_COLOR`` and fitted to its width.
-Writing is :class:`tracer.output.Outputs`' job: everything is rendered before anything is written.
+without ``NO_COLOR`` and fitted to its width. Writing is :class:`tracer.output.Outputs`' job:
+everything is rendered before anything is written.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def document(
         return render_latex(result, decimals), {}
     if format == "pdf":
         return compile_latex(render_latex(result, decimals)), {}
-    if format == "json":
-        return render_json(result, decimals), {}
     if format == "html":
         return render_html(result, decimals), {}
+    if format == "json":
+        return render_json(result, decimals), {}
     colour = to_stdout(output) and colour_wanted()
     return render_terminal(result, decimals, shutil.get_terminal_size().columns, colour), {}
