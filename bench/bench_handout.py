@@ -37,7 +37,7 @@ def run(variants: int, format: str = "md") -> tuple[float, float]:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         files = len(list((Path(folder) / "out").iterdir()))
     per_variant = 5 if format == "md" else 4  # exercise, key, answers, spec (+ svg beside Markdown)
-    assert files == per_variant * variants + 3, files  # + the 2 combined files and the index
+    assert files == per_variant * variants + 4, files  # + the 2 combined files, the index, the manifest
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 

@@ -8,14 +8,16 @@ old weights in the backward pass, a source's differing figure, the gradient chec
 """
 
 import re
+import tomllib
 
 import pytest
 
 from tracer import load_spec, trace
-from tracer.documents.render import render_markdown
+from tracer.documents.pdf import compile_latex
+from tracer.documents.render import render_latex, render_markdown
 from tracer.ids import Ref
 from tracer.printing import format_number
-from tracer.spec import NOTATIONS, preset_names
+from tracer.spec import NOTATIONS, from_dict, preset_names, preset_text
 
 CASES = [(p, n) for p in preset_names() for n in NOTATIONS]
 
@@ -146,3 +148,28 @@ def test_a_zero_target_s_cross_entropy_term_is_said_to_be_zero_not_multiplied_ou
     text = markdown("softmax")
     assert r"- 0 \cdot \ln" not in text
     assert r"C_{1} &= - y_{1} \cdot \ln{\left(a^{3}_{1} \right)} = 0" in text
+
+
+def test_an_adam_step_is_worked_out_state_by_state_with_pytorchs_numbers():
+    data = tomllib.loads(preset_text("mazur"))
+    data.update(learning_rate=0.01, optimizer={"name": "adam"})
+    result = trace(from_dict(data))
+    text = render_markdown(result, svg="x.svg")
+    update = text[position(text, ". The update: Adam") : position(text, ". The loss after the update")]
+    assert "PyTorch's torch.optim" in update and "the book folds the correction" in update
+    for kind in ("m", "v", "m_hat", "v_hat"):
+        assert f"= {format_number(result.values[Ref(kind, 2, 1, 1)])}" in update, kind
+    # PyTorch's Adam on Mazur's network, lr 0.01, frozen biases: w1 = 0.14000022800975093 after step 1.
+    assert "= 0.140000228" in update and "= 0.390000001" in update
+    order = [position(update, name) for name in (r"m_{w_{5}}", r"\hat{m}_{w_{5}}", r"w^{+}_{5}")]
+    assert order == sorted(order)
+
+
+@pytest.mark.parametrize(
+    ("name", "convention"), [("adam", "book"), ("nesterov", "torch"), ("rmsprop", "book")]
+)
+def test_an_optimizer_step_compiles_to_pdf_in_either_convention(name, convention):
+    data = tomllib.loads(preset_text("mazur"))
+    data.update(optimizer={"name": name, "convention": convention})
+    pdf = compile_latex(render_latex(trace(from_dict(data))))
+    assert pdf.startswith(b"%PDF")

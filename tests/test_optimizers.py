@@ -256,6 +256,8 @@ def test_check_grades_optimizer_quantities_of_several_steps(tmp_path, capsys):
         '"m(w5)@1" = 0.0092\n"mhat(w5)@1" = 0.092\n"m(w5)@2" = 0.0156\n"E_total^+@2" = 0.2941\n',
         encoding="utf-8",
     )
+    assert main(["check", str(spec), str(answers), "--steps", "2"]) == 1  # the terminal report
+    assert "E⁺ₜₒₜₐₗ⁽ᵗ⁼²⁾" in capsys.readouterr().out
     assert main(["check", str(spec), str(answers), "--steps", "2", "--format", "json"]) == 1
     marks = {m["id"]: m["status"] for m in json.loads(capsys.readouterr().out)["files"][0]["answers"]}
     assert marks == {

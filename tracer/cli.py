@@ -116,9 +116,10 @@ def cmd_ids(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a student's answers (a file or a folder of files); exit 0 all right, 1 any wrong, 2 bad input."""
     from tracer.check.answers import answer_files
-    from tracer.check.grading import DEFAULT_DECIMALS as CHECK_DECIMALS
-    from tracer.check.grading import Tolerance, check
+    from tracer.check.grading import check
     from tracer.check.render import render, render_each
+    from tracer.tolerance import DEFAULT_DECIMALS as CHECK_DECIMALS
+    from tracer.tolerance import Tolerance
 
     answers = Path(args.answers)
     outputs = Outputs([*arguments.spec_inputs(args.spec), *answer_files(answers)])
@@ -129,7 +130,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         tolerance = Tolerance(decimals=None, rtol=args.rtol)
     else:
         tolerance = Tolerance(decimals=CHECK_DECIMALS if args.check_decimals is None else args.check_decimals)
-    result = check(_trace_steps(args, arguments.load(args)), answers, tolerance, args.rounded, args.spec)
+    result = check(trace(arguments.load(args), args.steps), answers, tolerance, args.rounded, args.spec)
     for problem in result.problems:
         print(f"tracer: {problem}", file=sys.stderr)
     if into_folder:
@@ -190,7 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         default="term",
-        help=_("term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json"),
+        help=_(
+            "term (default), md (with NAME.svg beside -o NAME.md), tex, pdf (needs a TeX engine), json, "
+            "html (one self-contained page to step through)"
+        ),
     )
     p.add_argument("-o", "--output", metavar="PATH", help=output_help)
     p.add_argument(

@@ -253,17 +253,25 @@ class TracerPrettyPrinter(PrettyPrinter):
 
     def __init__(self, settings: dict | None = None) -> None:
         super().__init__(settings)
-        self._symbols: dict[sp.Symbol, prettyForm] = {}
+        self._printed: dict[sp.Basic, prettyForm] = {}
+
+    def _print(self, expr: sp.Basic, **kwargs) -> prettyForm:
+        # Each sub-expression is drawn once per printer: a document repeats its symbols, σ(z)s
+        # and matrices many times. SymPy's printers build new pictures from the ones they are
+        # handed, so sharing one picture is safe.
+        if kwargs:
+            return super()._print(expr, **kwargs)
+        try:
+            return self._printed[expr]
+        except KeyError:
+            form = self._printed[expr] = super()._print(expr)
+            return form
+        except TypeError:  # a mutable matrix cannot be a key
+            return super()._print(expr)
 
     def _print_Symbol(self, expr: sp.Symbol, bold_name: bool = False) -> prettyForm:
-        if bold_name:
-            return super()._print_Symbol(expr, bold_name)
-        if expr not in self._symbols:
-            shown = _display(self._settings["naming"], expr)
-            self._symbols[expr] = super()._print_Symbol(expr) if shown is None else self._print(shown)
-        form = self._symbols[expr]
-        # A copy: SymPy's printers may move the baseline of a picture they are handed.
-        return prettyForm("\n".join(form.picture), form.baseline, form.binding)
+        shown = None if bold_name else _display(self._settings["naming"], expr)
+        return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
         return prettyForm(format_number(float(expr), self._settings["decimals"], self._settings["minus"]))

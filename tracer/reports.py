@@ -3,6 +3,7 @@
 Each writer in :data:`WRITERS` returns its files by path under the folder:
 
 * every preset's worked example: ``NAME.md`` with ``NAME.svg`` beside it, ``NAME.tex``, ``NAME.pdf``;
+* the step-through page of :data:`PAGES` (``tracer trace --format html``), e.g. ``mazur.html``;
 * the training reports of :data:`TRAININGS` (``tracer train``): ``NAME.md`` with its pictures as
   PNG and SVG, ``NAME.tex`` with them as PDF, and ``NAME.pdf``;
 * an example handout in ``handout/`` (:data:`HANDOUT`);
@@ -14,10 +15,11 @@ Each writer in :data:`WRITERS` returns its files by path under the folder:
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 from tracer.documents.pdf import compile_latex
-from tracer.documents.render import render_latex, render_markdown, render_svg
+from tracer.documents.render import render_html, render_latex, render_markdown, render_svg
 from tracer.errors import OutputError
 from tracer.handout.model import Request, make_handout
 from tracer.handout.pdf import typeset
@@ -26,15 +28,24 @@ from tracer.i18n import _, speaking
 from tracer.optimizers import parse_optimizer
 from tracer.output import Outputs
 from tracer.printing import DEFAULT_DECIMALS
-from tracer.spec import load_spec, preset_names
+from tracer.spec import NetworkSpec, from_dict, load_spec, preset_names, preset_text
 from tracer.trace import trace
 from tracer.train.model import train
 from tracer.train.render import report_files as training_files
 
+# Worked examples of an optimizer's step: name, preset, learning rate and [optimizer] table.
+# Adam on Mazur's network is the step PyTorch's published numbers check (lr 0.01).
+OPTIMIZER_STEPS = (
+    ("adam-mazur", "mazur", 0.01, {"name": "adam"}),
+    ("momentum-mazur", "mazur", 0.5, {"name": "momentum"}),
+)
 
-def report_files(name: str, decimals: int = DEFAULT_DECIMALS, pdf: bool = True) -> dict[str, str | bytes]:
-    """Return the report files of one preset by file name, e.g. ``{"mazur.md": …, "mazur.pdf": …}``."""
-    result = trace(load_spec(name))
+
+def report_files(
+    name: str, decimals: int = DEFAULT_DECIMALS, pdf: bool = True, spec: NetworkSpec | None = None
+) -> dict[str, str | bytes]:
+    """Return the report files of one preset (or ``spec``) by file name, e.g. ``{"mazur.md": …}``."""
+    result = trace(load_spec(name) if spec is None else spec)
     latex = render_latex(result, decimals)
     files: dict[str, str | bytes] = {
         f"{name}.md": render_markdown(result, decimals, f"{name}.svg"),
@@ -51,7 +62,21 @@ def preset_report_files(pdf: bool = True) -> dict[str, str | bytes]:
 
     Without ``pdf`` the files that need a TeX engine are left out (so for every writer).
     """
-    return {file: data for name in preset_names() for file, data in report_files(name, pdf=pdf).items()}
+    files = {file: data for name in preset_names() for file, data in report_files(name, pdf=pdf).items()}
+    for name, preset, rate, table in OPTIMIZER_STEPS:
+        data = tomllib.loads(preset_text(preset))
+        data.update(title=f"{data['title']}: one {table['name']} step", learning_rate=rate, optimizer=table)
+        files.update(report_files(name, pdf=pdf, spec=from_dict(data)))
+    return files
+
+
+# The worked examples also written as a step-through page (each is about half a megabyte).
+PAGES = ("mazur",)
+
+
+def page_report_files(pdf: bool = True) -> dict[str, str | bytes]:
+    """Return the HTML page of each preset in :data:`PAGES`, e.g. ``{"mazur.html": …}`` (no TeX needed)."""
+    return {f"{name}.html": render_html(trace(load_spec(name))) for name in PAGES}
 
 
 # Training reports: name, preset, steps, learning rates, optimizers (() for the spec's).
@@ -118,7 +143,13 @@ def korean_report_files(pdf: bool = True) -> dict[str, str | bytes]:
 
 
 # Every writer of reports/: each returns its files by path under the folder.
-WRITERS = (preset_report_files, training_report_files, handout_report_files, korean_report_files)
+WRITERS = (
+    preset_report_files,
+    page_report_files,
+    training_report_files,
+    handout_report_files,
+    korean_report_files,
+)
 
 
 def report_outputs(folder: Path, outputs: Outputs) -> None:

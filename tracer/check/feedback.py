@@ -42,15 +42,6 @@ class Feedback(Writer):
             sections.append(Section("problems", (self.heading(_("Files not checked")), Bullets(items))))
         return Document("", "", tuple(sections), language())
 
-    def tolerance(self) -> str:
-        """Return the tolerance rule in words."""
-        tolerance = self.result.tolerance
-        if tolerance.rtol is not None:
-            return _("relative {rtol} (absolute 1e-9 near 0)").format(rtol=f"{tolerance.rtol:g}")
-        return _("{decimals} decimals (at most one unit apart in the last place)").format(
-            decimals=tolerance.decimals
-        )
-
     def sheet(self, grade: Grade) -> list[Block]:
         """Return one answer file's sheet: the counts, the table of answers, the steps to redo."""
         blocks: list[Block] = [
@@ -68,7 +59,7 @@ class Feedback(Writer):
                 ),
                 title=_(self.spec.title),  # a preset's title is a catalogue message
                 notation=self.spec.notation,
-                tolerance=self.tolerance(),
+                tolerance=self.result.tolerance.text,
                 rounded=str(self.result.rounded),
             ),
             self.paragraph(

@@ -84,6 +84,8 @@ class Node(NamedTuple):
     label: str
     bias: str | None
     bias_box: Box | None
+    key: str = ""
+    bias_key: str = ""
 
 
 class Edge(NamedTuple):
@@ -97,6 +99,7 @@ class Edge(NamedTuple):
     label: str
     box: Box
     at: float
+    key: str = ""
 
 
 class Diagram(NamedTuple):
@@ -134,6 +137,36 @@ def text_width(text: str, size: float = LABEL_SIZE) -> float:
     57.88
     """
     return size * sum(_EM.get(char, 1.0) for char in text)
+
+
+# Where a quantity is drawn: on its neuron, its weight's edge or its bias label.
+NEURON_KINDS = frozenset({"a", "z", "dC/da", "da/dz", "delta"})
+OUTPUT_KINDS = frozenset({"y", "C_term"})
+EDGE_KINDS = frozenset({"W", "dC/dW", "W'"})
+BIAS_KINDS = frozenset({"b", "dC/db", "b'"})
+
+
+def place_key(ref: Ref, depth: int) -> str:
+    """Return the key of the picture's elements that stand for a quantity, or "" (C, η, C′).
+
+    Neurons are ``n{l}.{j}`` (targets and cost parts on their output neuron), weights
+    ``e{l}.{j}.{k}`` (the edge and its label), biases ``b{l}.{j}``; every sample on the same one.
+    A page lights up the elements of a step's quantities (their ``data-place``).
+
+    >>> [place_key(ref, 2) for ref in (Ref("delta", 2, 1, sample=2), Ref("W'", 2, 1, 2), Ref("y", j=2))]
+    ['n2.1', 'e2.1.2', 'n2.2']
+    >>> place_key(Ref("eta"), 2)
+    ''
+    """
+    if ref.kind in NEURON_KINDS:
+        return f"n{ref.l}.{ref.j}"
+    if ref.kind in OUTPUT_KINDS:
+        return f"n{depth}.{ref.j}"
+    if ref.kind in EDGE_KINDS:
+        return f"e{ref.l}.{ref.j}.{ref.k}"
+    if ref.kind in BIAS_KINDS:
+        return f"b{ref.l}.{ref.j}"
+    return ""
 
 
 def _valued(trace: Trace, label: Printer, ref: Ref) -> str:
@@ -192,12 +225,14 @@ def diagram(trace: Trace, label: Printer) -> Diagram:
             label(symbol(Ref("a", l, j))),
             None if l == 0 else _valued(trace, label, Ref("b", l, j)),
             None if l == 0 else best.biases[l][j - 1],
+            place_key(Ref("a", l, j), L),
+            place_key(Ref("b", l, j), L),
         )
         for l in range(L + 1)
         for j, y in enumerate(best.y[l], start=1)
     )
     edges = tuple(
-        Edge(*line, _valued(trace, label, Ref("W", l, j, k)), box, at)
+        Edge(*line, _valued(trace, label, Ref("W", l, j, k)), box, at, place_key(Ref("W", l, j, k), L))
         for (l, j, k), (line, at, box) in best.edges.items()
     )
     return Diagram(

@@ -28,6 +28,7 @@ from tracer.documents.derivations import equations_section
 from tracer.documents.diagram import ROLES, diagram, role, text_drawing
 from tracer.documents.gradient_check import check
 from tracer.documents.matrix_form import forward_steps
+from tracer.documents.optimizer_step import optimizer_settings, optimizer_update
 from tracer.documents.styles import MathStyle
 from tracer.documents.writer import Writer
 from tracer.i18n import N_, _, language
@@ -366,6 +367,8 @@ class Lesson(Writer):
                 eta=sp.Eq(self.sym("eta"), shown_number(values[Ref("eta")]), evaluate=False),
             )
         )
+        if self.spec.optimizer.name != "gd":
+            blocks += optimizer_settings(self)
         return blocks
 
     def listed(self, exprs: list[sp.Expr]):
@@ -429,7 +432,9 @@ class Lesson(Writer):
     # The update and after -------------------------------------------------------------------
 
     def update(self) -> list[Block]:
-        """Return every parameter's step against its gradient."""
+        """Return every parameter's step against its gradient (through the optimizer, if any)."""
+        if self.spec.optimizer.name != "gd":
+            return optimizer_update(self)
         blocks: list[Block] = [
             self.numbered(_("The update")),
             self.paragraph(

@@ -51,6 +51,7 @@ _TEX_SYMBOL = {
     "⊤": r"\top",
     "√": r"\surd",
 }
+_TEX_ACCENT = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u20d7": r"\vec"}
 _TEX_TEXT = {"…": r"\dots{}", "–": "--", "—": "---", "°": r"\textdegree{}", "\u00a0": "~"}
 # Greek capitals that look like Latin ones have no LaTeX command.
 _GREEK_CAPITALS = {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega"}
@@ -95,6 +96,8 @@ def tex_escape(text: str) -> str:
     50\\% of \\ensuremath{\\delta}\\textsuperscript{(2)}
     >>> print(tex_escape("C₀ = (aᴸ − y)²"))
     C\\textsubscript{0} = (a\\textsuperscript{L} \\ensuremath{-} y)\\textsuperscript{2}
+    >>> print(tex_escape("m̂ and √v̂"))
+    \\ensuremath{\\hat{m}} and \\ensuremath{\\surd}\\ensuremath{\\hat{v}}
     """
     out: list[str] = []
     run_kind, run = None, []
@@ -108,6 +111,9 @@ def tex_escape(text: str) -> str:
         run_kind = kind
         if script:
             run.append(script[1])
+        elif char in _TEX_ACCENT and out:
+            # A combining accent (m̂) sets the character before it under the accent.
+            out[-1] = rf"\ensuremath{{{_TEX_ACCENT[char]}{{{out[-1]}}}}}"
         elif char != "\0":
             out.append(_tex_char(char))
     return "".join(out)

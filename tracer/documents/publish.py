@@ -1,8 +1,9 @@
 """A worked example in the format asked for: the document and the files it links to.
 
-``NAME.md`` gets its diagram as ``NAME.svg`` beside it; a PDF is compiled from the LaTeX; the
-terminal text is coloured only on a terminal without ``NO_COLOR`` and fitted to its width.
-Writing is :class:`tracer.output.Outputs`' job: everything is rendered before anything is written.
+``NAME.md`` gets its diagram as ``NAME.svg`` beside it; a PDF is compiled from the LaTeX; an HTML
+page carries its diagram and KaTeX inside; the terminal text is coloured only on a terminal
+without ``NO_COLOR`` and fitted to its width. Writing is :class:`tracer.output.Outputs`' job:
+everything is rendered before anything is written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from tracer.documents.pdf import compile_latex
 from tracer.documents.render import (
+    render_html,
     render_json,
     render_latex,
     render_markdown,
@@ -21,7 +23,7 @@ from tracer.documents.render import (
 from tracer.output import Content, colour_wanted, to_stdout
 from tracer.trace import Trace
 
-FORMATS = ("term", "md", "tex", "pdf", "json")
+FORMATS = ("term", "md", "tex", "pdf", "json", "html")
 
 
 def document(
@@ -40,6 +42,8 @@ def document(
         return render_latex(result, decimals), {}
     if format == "pdf":
         return compile_latex(render_latex(result, decimals)), {}
+    if format == "html":
+        return render_html(result, decimals), {}
     if format == "json":
         return render_json(result, decimals), {}
     colour = to_stdout(output) and colour_wanted()

@@ -19,6 +19,7 @@ from tracer.derive import symbol
 from tracer.documents.blocks import Document, Table
 from tracer.documents.diagram import diagram
 from tracer.documents.lesson import lesson
+from tracer.documents.page import page_context
 from tracer.documents.prose import markdown_escape, tex_code, tex_escape
 from tracer.documents.styles import LatexStyle, PrettyStyle, typeset
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
@@ -67,13 +68,13 @@ def render_json(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
 
 @cache
 def environment(kind: str) -> jinja2.Environment:
-    """Return the Jinja environment of one output kind: ``md``, ``tex``, ``term`` or ``svg``.
+    """Return the Jinja environment of one output kind: ``md``, ``tex``, ``term``, ``svg`` or ``html``.
 
-    LaTeX templates use ``<< >>`` and ``<% %>`` so that TeX's braces need no escaping; only the
-    SVG environment escapes (XML) automatically.
+    LaTeX templates use ``<< >>`` and ``<% %>`` so that TeX's braces need no escaping; the SVG and
+    HTML environments escape (XML, HTML) automatically.
     """
     options = LATEX_SYNTAX if kind == "tex" else {}
-    env = new_environment(cache_compiled=True, autoescape=kind == "svg", **options)
+    env = new_environment(cache_compiled=True, autoescape=kind in ("svg", "html"), **options)
     env.filters["md"] = markdown_escape
     env.filters["tex"] = tex_escape
     env.filters["code"] = tex_code
@@ -142,6 +143,21 @@ def render_svg(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
     printer = MathPrinter(trace.naming, decimals, minus="\N{MINUS SIGN}", inline_fractions=True)
     picture = diagram(trace, printer.text)
     return environment("svg").get_template("svg/network.svg.j2").render(diagram=picture)
+
+
+def render_html(trace: Trace, decimals: int = DEFAULT_DECIMALS, fragment: bool = False) -> str:
+    """Return the worked example as one self-contained HTML page to step through, or (``fragment``)
+    the same page as a notebook output's HTML, without ``<html>`` and ``<head>``.
+
+    KaTeX typesets the maths in the page; the diagram is inline SVG; no network request is made.
+    """
+    doc = document(trace, decimals)
+    template = "html/fragment.html.j2" if fragment else "html/document.html.j2"
+    return (
+        environment("html")
+        .get_template(template)
+        .render(doc=doc, **page_context(trace, render_svg(trace, decimals)))
+    )
 
 
 def render_latex(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:

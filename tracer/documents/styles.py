@@ -138,11 +138,8 @@ class PrettyStyle:
         if len(lines[0]) == 2 and self._fitted(parts, forms, lines[0], False) is None:
             # The second part does not fit beside the first even broken: it goes on a line of its own.
             lines[0:1] = [[lines[0][0]], [lines[0][1]]]
-        pictures = [self._fitted(parts, forms, line, bool(number)) for number, line in enumerate(lines)]
-        return "\n".join(
-            _rendered(picture or self._fitted(parts, forms, line, True, True))
-            for picture, line in zip(pictures, lines, strict=True)
-        )
+        pictures = [self._fitted(parts, forms, line, bool(number), True) for number, line in enumerate(lines)]
+        return "\n".join(_rendered(picture) for picture in pictures if picture is not None)
 
     def _fitted(
         self, parts: tuple, forms: list, line: list[int], continued: bool, anyway: bool = False
@@ -162,9 +159,8 @@ class PrettyStyle:
         >>> from tracer.notation import notation
         >>> x = sp.symbols("x1:9")
         >>> style = PrettyStyle(MathPrinter(notation("nielsen").bind((2, 2))))
-        >>> print(_rendered(style.fit(sp.Add(*x, evaluate=False), 20)))
-        x₁ + x₂ + x₃ + x₄ +
-        x₅ + x₆ + x₇ + x₈
+        >>> _rendered(style.fit(sp.Add(*x, evaluate=False), 20)).splitlines()
+        ['x₁ + x₂ + x₃ + x₄', '+ x₅ + x₆ + x₇ + x₈']
         """
         form = self.printer.form(expr)
         if _width(form) <= width:
@@ -323,7 +319,10 @@ def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str
         used += size
     rows = []
     for i, line in enumerate(lines):
-        picture = beside(line)[0] if line else ""
+        if all("\n" not in text for text, _ in line):
+            picture = "".join(text for text, _ in line)  # words only: one row, nothing to align
+        else:
+            picture = beside(line)[0]
         rows += [(" " * indent if i else "") + row for row in picture.split("\n")]
     return "\n".join(row.rstrip() for row in rows)
 

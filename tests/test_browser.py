@@ -1,0 +1,284 @@
+"""The HTML page in a real browser: Debian's Chromium driven by Playwright (never ``playwright install``).
+
+Loaded from ``file://`` with every request routed and counted: no request at all, every formula
+typeset by KaTeX, no KaTeX error. → through every step lights up on the diagram exactly the step's
+quantity and what it depends on; ← goes back; "Show all" shows everything. The self-test marks
+the answers of ``tests/quiz_cases.json`` as ``tracer check`` does (``tests/test_quiz_cases.py``),
+and every quantity's JavaScript formula gives the Trace's value. A screenshot is kept in pytest's
+temporary folder for a person to look at.
+"""
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tracer import load_spec, trace
+from tracer.documents.render import document, render_html
+from tracer.ids import parse
+from tracer.spec import preset_names
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+CASES = json.loads((Path(__file__).parent / "quiz_cases.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            "Chromium is needed for the browser tests: apt-get install chromium (Debian/Ubuntu); "
+            "they use the system browser, never `playwright install`"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pages")
+    written = {}
+    for name in preset_names():
+        path = folder / f"{name}.html"
+        path.write_text(render_html(trace(load_spec(name))), encoding="utf-8")
+        written[name] = path
+    return written
+
+
+class Opened:
+    """A page opened from file:// with every request but the page's own routed, counted and refused."""
+
+    def __init__(self, browser, path: Path, query: str = "") -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.url = path.as_uri()
+
+        def refuse(route):
+            self.requests.append(route.request.url)
+            route.abort()
+
+        self.context.route(lambda url: not url.startswith(self.url), refuse)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
+            "request", lambda request: request.url.startswith(self.url) or self.requests.append(request.url)
+        )
+        self.page.goto(self.url + query)
+        self.page.wait_for_function("performance.getEntriesByName('tracer-typeset').length > 0")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def opened(browser, pages):
+    made = []
+
+    def open_page(name: str = "mazur", query: str = "") -> Opened:
+        made.append(Opened(browser, pages[name], query))
+        return made[-1]
+
+    yield open_page
+    for page in made:
+        page.close()
+
+
+def expected_places(ids: list[str], depth: int) -> set[str]:
+    """Return the diagram elements a step should light, worked out here from the ids alone."""
+    places = set()
+    for ref in map(parse, ids):
+        if ref.kind in ("a", "z", "dC/da", "da/dz", "delta"):
+            places.add(f"n{ref.l}.{ref.j}")
+        elif ref.kind in ("y", "C_term"):
+            places.add(f"n{depth}.{ref.j}")
+        elif ref.kind in ("W", "dC/dW", "W'"):
+            places.add(f"e{ref.l}.{ref.j}.{ref.k}")
+        elif ref.kind in ("b", "dC/db", "b'"):
+            places.add(f"b{ref.l}.{ref.j}")
+    return places
+
+
+def test_the_page_makes_no_request_and_typesets_every_formula(opened, tmp_path_factory):
+    page = opened()
+    assert page.requests == []
+    assert page.errors == []
+    assert page.page.locator(".katex-error").count() == 0
+    formulas = page.page.locator(".math").count()
+    assert formulas > 300
+    untypeset = page.page.eval_on_selector_all(
+        ".math", "els => els.filter(e => !e.querySelector('.katex')).length"
+    )
+    assert untypeset == 0
+    shot = tmp_path_factory.getbasetemp() / "mazur-page.png"
+    page.page.keyboard.press("ArrowRight")
+    page.page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+    assert shot.stat().st_size > 10_000
+
+
+def test_next_lights_each_step_and_what_it_depends_on(opened):
+    page = opened()
+    steps = page.page.eval_on_selector_all(".document .step", "els => els.map(e => e.dataset.id)")
+    assert steps == [s.id for s in document(trace(load_spec("mazur"))).steps()]
+    state = """() => ({
+        id: document.querySelector('.step.current').dataset.id,
+        depends: document.querySelector('.step.current').dataset.depends,
+        lit: Array.from(document.querySelectorAll('.lit')).map(e => e.dataset.place),
+        position: document.querySelector('.position').textContent,
+        later: document.querySelectorAll('.document .step.later').length,
+    })"""
+    seen = []
+    for number, id in enumerate(steps):
+        if number:
+            page.page.keyboard.press("ArrowRight")
+        current = page.page.evaluate(state)
+        assert current["id"] == id
+        ids = [id, *current["depends"].split()]
+        assert set(current["lit"]) == expected_places(ids, 2), id
+        assert current["position"] == f"Step {number + 1} of {len(steps)}"
+        # every step after the current one is hidden
+        assert current["later"] == len(steps) - number - 1
+        seen.append(id)
+    # the forward pass lights the network left to right, the deltas right to left
+    forward = [next(iter(expected_places([i], 2))) for i in seen if i.startswith(("z[", "a["))]
+    assert [p[1] for p in forward] == sorted(p[1] for p in forward)
+    deltas = [next(iter(expected_places([i], 2))) for i in seen if i.startswith("delta[")]
+    assert [p[1] for p in deltas] == sorted((p[1] for p in deltas), reverse=True)
+
+
+def test_previous_goes_back_and_show_all_shows_everything(opened):
+    page = opened()
+    previous = page.page.get_by_role("button", name="Previous")
+    assert previous.is_disabled()
+    for _ in range(3):
+        page.page.keyboard.press("ArrowRight")
+    assert page.page.locator(".position").inner_text().startswith("Step 4 of")
+    page.page.keyboard.press("ArrowLeft")
+    assert page.page.locator(".position").inner_text().startswith("Step 3 of")
+    previous.click()
+    assert page.page.locator(".position").inner_text().startswith("Step 2 of")
+    hidden = page.page.locator(".document .later").count()
+    assert hidden > 100
+    page.page.get_by_role("button", name="Show all").click()
+    assert page.page.locator(".document .later").count() == 0
+    assert page.page.locator(".lit").count() == 0
+    invisible = page.page.eval_on_selector_all(
+        ".document .unit", "els => els.filter(e => !e.offsetParent).length"
+    )
+    assert invisible == 0
+    # printing shows every step, whatever the step-through shows
+    page.page.get_by_role("button", name="Show all").click()
+    page.page.emulate_media(media="print")
+    invisible = page.page.eval_on_selector_all(
+        ".document .unit", "els => els.filter(e => !e.offsetParent).length"
+    )
+    assert invisible == 0
+
+
+def test_the_buttons_are_buttons_with_a_visible_focus(opened):
+    page = opened()
+    names = page.page.eval_on_selector_all(
+        ".controls button", "els => els.map(e => e.tagName + ':' + e.textContent)"
+    )
+    assert [n.split(":")[0] for n in names] == ["BUTTON"] * 4
+    page.page.keyboard.press("Tab")
+    outline = page.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert page.page.evaluate("document.activeElement.tagName") == "BUTTON"
+    assert outline == "solid"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])
+def test_the_self_test_marks_as_tracer_check_does(opened, case):
+    page = opened(case["spec"], "?quiz")
+    assert page.page.get_by_role("button", name="Self-test").get_attribute("aria-pressed") == "true"
+    page.page.get_by_role("button", name="Show all").click()
+    for id, value in case["answers"].items():
+        box = page.page.locator(f'.answer[data-id="{id}"]').first
+        box.fill(str(value))
+        box.press("Enter")
+    shown = page.page.evaluate(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll('.mark[data-status]')).map(m => [
+            m.previousElementSibling.dataset.id, [m.dataset.status, m.dataset.root || null, m.textContent]
+        ]))"""
+    )
+    assert {id: {"status": s, "root": r} for id, (s, r, _) in shown.items()} == case["marks"]
+    for status, _, text in shown.values():
+        assert {"correct": "✓ right", "wrong": "✗ wrong", "carried_forward": "↪ carried forward"}[
+            status
+        ] in text
+    # the value stays hidden while the student answers
+    assert not page.page.locator(f'.step[data-id="{next(iter(case["answers"]))}"] .value').first.is_visible()
+    assert page.errors == []
+
+
+def test_the_self_test_toggles_without_the_query(opened):
+    page = opened()
+    assert page.page.locator(".answer").count() == 0
+    page.page.get_by_role("button", name="Self-test").click()
+    assert page.page.locator(".answer").first.is_visible()
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_each_quantitys_javascript_gives_its_value(opened, name):
+    page = opened(name)
+    assert page.requests == [] and page.errors == []
+    computed = page.page.evaluate(
+        """() => {
+        const data = JSON.parse(document.querySelector('.tracer-data').textContent);
+        const values = {};
+        for (const q of data.quantities) values[q.id] = q.value;
+        const out = {};
+        for (const q of data.quantities) if (q.js !== null) out[q.id] = new Function('v', q.js)(values);
+        return out;
+    }"""
+    )
+    result = trace(load_spec(name))
+    assert len(computed) == sum(not q.given for q in result.quantities)
+    for id, value in computed.items():
+        assert math.isclose(value, float(result[id].value), rel_tol=1e-9, abs_tol=1e-12), id
+
+
+VENDORED_FONTS = {
+    ("KaTeX_Main", "400", "normal"),
+    ("KaTeX_Main", "700", "normal"),
+    ("KaTeX_Main", "400", "italic"),
+    ("KaTeX_Math", "400", "italic"),
+    ("KaTeX_AMS", "400", "normal"),
+    ("KaTeX_SansSerif", "400", "normal"),
+    *((f"KaTeX_Size{n}", "400", "normal") for n in range(1, 5)),
+}
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_the_maths_uses_only_the_vendored_fonts(opened, name):
+    page = opened(name)
+    used = page.page.evaluate(
+        """() => {
+        const seen = new Set();
+        for (const element of document.querySelectorAll('.katex-html, .katex-html *')) {
+            const text = [...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+            if (!text) continue;
+            const style = getComputedStyle(element);
+            const family = style.fontFamily.split(',')[0].trim().replace(/"/g, '');
+            if (family.startsWith('KaTeX_')) seen.add([family, style.fontWeight, style.fontStyle].join('|'));
+        }
+        return [...seen];
+    }"""
+    )
+    assert used
+    assert {tuple(u.split("|")) for u in used} <= VENDORED_FONTS
