@@ -156,7 +156,9 @@ def test_an_adam_step_is_worked_out_state_by_state_with_pytorchs_numbers():
     result = trace(from_dict(data))
     text = render_markdown(result, svg="x.svg")
     update = text[position(text, ". The update: Adam") : position(text, ". The loss after the update")]
-    assert "PyTorch's torch.optim" in update and "the book folds the correction" in update
+    network = text[position(text, ". The network") : position(text, ". The equations of backpropagation")]
+    assert "The step is taken by the optimizer Adam" in network and "PyTorch's torch.optim" in network
+    assert "the book folds the correction" in update
     for kind in ("m", "v", "m_hat", "v_hat"):
         assert f"= {format_number(result.values[Ref(kind, 2, 1, 1)])}" in update, kind
     # PyTorch's Adam on Mazur's network, lr 0.01, frozen biases: w1 = 0.14000022800975093 after step 1.
