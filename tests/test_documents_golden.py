@@ -11,7 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
-from document_cases import GOLDEN_PRESETS, KINDS, rendered
+from document_cases import GOLDEN_PRESETS, KINDS, TERMINAL_WIDTH, rendered
+
+from tracer import load_spec, trace
+from tracer.documents.render import render_latex, render_markdown, render_terminal
+from tracer.i18n import speaking
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -41,3 +45,29 @@ def _rounded(data):
     if isinstance(data, dict):
         return {key: _rounded(value) for key, value in data.items()}
     return data
+
+
+KOREAN = {"md": ".md", "tex": ".tex", "term": ".txt"}
+
+
+@pytest.mark.parametrize("kind", KOREAN)
+@pytest.mark.parametrize("name", ["mazur", "softmax"])
+def test_korean_document_matches_golden_file(request, name, kind):
+    """The Korean worked example, the same blocks through the catalogue (golden/ko/)."""
+    path = GOLDEN / "ko" / f"{name}{KOREAN[kind]}"
+    with speaking("ko"):
+        text = _render(trace(load_spec(name)), name, kind)
+    if request.config.getoption("--regen-golden"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.is_file(), f"no golden file {path.name}; run: python3 -m pytest {__file__} --regen-golden"
+    assert text == path.read_text(encoding="utf-8"), f"ko/{path.name} changed; regenerate if intended"
+
+
+def _render(result, name: str, kind: str) -> str:
+    if kind == "md":
+        return render_markdown(result, svg=f"{name}.svg")
+    if kind == "tex":
+        return render_latex(result)
+    return render_terminal(result, width=TERMINAL_WIDTH, colour=False)
