@@ -21,7 +21,9 @@ import pytest
 from tracer import output
 from tracer.cli import main
 from tracer.documents import pdf
+from tracer.documents.publish import FORMATS
 from tracer.errors import SpecError
+from tracer.output import FORMATS as OUTPUT_FORMATS
 from tracer.output import MANIFEST
 from tracer.spec import preset_text
 
@@ -546,3 +548,15 @@ def test_dash_writes_a_text_format_to_standard_output(capsys, tmp_path, monkeypa
     status, out, _ = run(capsys, "train", "neuron", "--steps", "3", "--format", "md", "-o", "-")
     assert status == 0 and out.startswith("# Training")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_every_trace_format_to_a_terminal_is_written_or_refused_in_one_line(capsys, monkeypatch, format):
+    stream = Terminal()
+    monkeypatch.setattr(sys, "stdout", stream)
+    status = main(["trace", "neuron", "--format", format])
+    err = capsys.readouterr().err
+    if OUTPUT_FORMATS[format].terminal:
+        assert status == 0 and stream.getvalue() and err == ""
+    else:
+        assert status == 2 and stream.getvalue() == "" and len(err.splitlines()) == 1

@@ -57,6 +57,7 @@ FORMATS: dict[str, Format] = {
         Format("tex", ".tex"),
         Format("pdf", ".pdf", binary=True, needs_tex=True, terminal=False),
         Format("json", ".json"),
+        Format("html", ".html"),
     )
 }
 

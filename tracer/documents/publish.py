@@ -20,10 +20,11 @@ from tracer.documents.render import (
     render_svg,
     render_terminal,
 )
+from tracer.output import FORMATS as OUTPUT_FORMATS
 from tracer.output import Content, colour_wanted, to_stdout
 from tracer.trace import Trace
 
-FORMATS = ("term", "md", "tex", "pdf", "json", "html")
+FORMATS = tuple(OUTPUT_FORMATS)  # a worked example is written in every format there is
 
 
 def document(
