@@ -54,8 +54,8 @@ class Feedback(Writer):
                 if self.result.rounded is None
                 else _(
                     "Checked against “{title}” ({notation} notation). An answer counts as right to "
-                    "{tolerance}, "
-                    "or when it matches the chain rounded to {rounded} decimals at every step."
+                    "{tolerance}, or when it matches the chain rounded to {rounded} decimals at every "
+                    "step."
                 ),
                 title=_(self.spec.title),  # a preset's title is a catalogue message
                 notation=self.spec.notation,
@@ -185,8 +185,7 @@ class Feedback(Writer):
                 self.paragraph(
                     _(
                         "Each of your earlier answers was within the tolerance, but their rounding grew "
-                        "beyond it here: "
-                        "keep more decimals in the intermediate values."
+                        "beyond it here: keep more decimals in the intermediate values."
                     ),
                     tone="note",
                 )

@@ -33,12 +33,9 @@ def backward(lesson: Lesson) -> list[Block]:
         lesson.paragraph(
             _(
                 "From the output back to the input, each layer's error term is found from the one after "
-                "it, and "
-                "each gradient from the error term. Every weight in this section is the weight from "
-                "before the "
-                "update: all the gradients are computed first, with the old weights, and only then are "
-                "the "
-                "parameters updated (section {number})."
+                "it, and each gradient from the error term. Every weight in this section is the weight "
+                "from before the update: all the gradients are computed first, with the old weights, and "
+                "only then are the parameters updated (section {number})."
             ).format(number=lesson.sections_made + 1),
             tone="note",
         ),
@@ -125,19 +122,15 @@ def output_layer(lesson: Lesson, s: int | None) -> list[Block]:
     blocks.append(
         lesson.paragraph(
             _(
-                "The chain rule, weight by weight: how the weighted input moves with the weight (that "
-                "is the "
-                "activation the weight carries), how the activation moves with the weighted input, and "
-                "how the "
-                "cost moves with the activation. Their product is the gradient."
+                "The chain rule, weight by weight: how the weighted input moves with the weight (that is "
+                "the activation the weight carries), how the activation moves with the weighted input, "
+                "and how the cost moves with the activation. Their product is the gradient."
             )
             if not g.is_softmax
             else _(
-                "The chain rule, weight by weight: how the weighted input moves with the weight (that "
-                "is the "
-                "activation the weight carries), and how the cost moves with the weighted input (the "
-                "error term "
-                "above). Their product is the gradient."
+                "The chain rule, weight by weight: how the weighted input moves with the weight (that is "
+                "the activation the weight carries), and how the cost moves with the weighted input (the "
+                "error term above). Their product is the gradient."
             )
         )
     )
@@ -204,8 +197,8 @@ def softmax_deltas(lesson: Lesson, s: int | None) -> list[Block]:
         blocks.append(
             lesson.paragraph(
                 _(
-                    "With cross-entropy, and targets that add up to 1, the sum simplifies to a "
-                    "shortcut, the output minus the target:"
+                    "With cross-entropy, and targets that add up to 1, the sum simplifies to a shortcut, "
+                    "the output minus the target:"
                 )
             )
         )
@@ -298,10 +291,8 @@ def hidden_layer(lesson: Lesson, l: int, s: int | None) -> list[Block]:
         lesson.paragraph(
             _(
                 "A hidden activation reaches the cost along {count} paths, one through each neuron of "
-                "the next "
-                "layer, so its effect on the cost is the sum over those paths: each path's error term "
-                "times the "
-                "weight of its edge (the weight from before the update)."
+                "the next layer, so its effect on the cost is the sum over those paths: each path's "
+                "error term times the weight of its edge (the weight from before the update)."
             ).format(count=later)
         )
     )

@@ -53,8 +53,8 @@ def equations_section(lesson: Lesson) -> list[Block]:
         ),
         lesson.paragraph(
             _(
-                "Four equations do all the work ({source}). For this network, layer by layer, with ⊙ "
-                "the element-wise product:"
+                "Four equations do all the work ({source}). For this network, layer by layer, with ⊙ the "
+                "element-wise product:"
             ).format(source=source)
         ),
     ]
@@ -216,8 +216,7 @@ def loss_derivative(lesson: Lesson) -> list[Block]:
             lesson.paragraph(
                 _(
                     "Only {part} contains {a}: the other outputs' parts of the cost do not change with "
-                    "it, so their "
-                    "derivatives are 0 and drop out of the sum."
+                    "it, so their derivatives are 0 and drop out of the sum."
                 ),
                 part=part,
                 a=a,

@@ -76,23 +76,19 @@ def check(lesson: Lesson) -> list[Block]:
         lesson.paragraph(
             _(
                 "A derivative is the limit of a ratio of changes. Nudge one parameter by a small amount "
-                "{h}, "
-                "holding every other parameter fixed, and divide the change of the cost by the nudge; "
-                "as the "
-                "nudge shrinks, the ratio settles on the gradient that backpropagation gave."
+                "{h}, holding every other parameter fixed, and divide the change of the cost by the "
+                "nudge; as the nudge shrinks, the ratio settles on the gradient that backpropagation "
+                "gave."
             ),
             h=Increment(sp.Symbol("w")),
         ),
         lesson.paragraph(
             _(
                 "The distance to the backprop value shrinks about tenfold with each row: the ratio's "
-                "error is "
-                "about half the second derivative times the nudge, so it is proportional to the nudge. "
-                "For very "
-                "small nudges it stops shrinking and grows again: the two costs agree in almost all "
-                "their "
-                "digits, and their difference loses what float64 rounding (about 16 significant digits) "
-                "left."
+                "error is about half the second derivative times the nudge, so it is proportional to the "
+                "nudge. For very small nudges it stops shrinking and grows again: the two costs agree in "
+                "almost all their digits, and their difference loses what float64 rounding (about 16 "
+                "significant digits) left."
             )
         ),
     ]

@@ -129,11 +129,10 @@ class Lesson(Writer):
                 (
                     self.paragraph(
                         _(
-                            "One training step of this network, worked out with every number: the forward "
-                            "pass, the "
-                            "loss, the backward pass by the chain rule, the update, the loss after the "
-                            "update, and a "
-                            "check of the gradients against the derivative as a limit."
+                            "One training step of this network, worked out with every number: the "
+                            "forward pass, the loss, the backward pass by the chain rule, the update, "
+                            "the loss after the update, and a check of the gradients against the "
+                            "derivative as a limit."
                         )
                     ),
                 ),
@@ -172,8 +171,8 @@ class Lesson(Writer):
             items.append(
                 self.say(
                     _(
-                        "The {count} samples form one batch: the cost and every gradient are the averages "
-                        "over the samples."
+                        "The {count} samples form one batch: the cost and every gradient are the "
+                        "averages over the samples."
                     ).format(count=len(self.spec.samples))
                 )
             )
@@ -181,11 +180,9 @@ class Lesson(Writer):
             items.append(
                 self.say(
                     _(
-                        "Every number is exact: fractions, computed in exact rational arithmetic, so a step "
-                        "redone by "
-                        "hand gives the same fraction. Only the gradient check's difference quotients are "
-                        "decimals, "
-                        "rounded to {decimals} decimals."
+                        "Every number is exact: fractions, computed in exact rational arithmetic, so a "
+                        "step redone by hand gives the same fraction. Only the gradient check's "
+                        "difference quotients are decimals, rounded to {decimals} decimals."
                     ).format(decimals=self.style.printer.decimals)
                 )
             )
@@ -193,10 +190,9 @@ class Lesson(Writer):
             items.append(
                 self.say(
                     _(
-                        "Numbers are shown rounded to {decimals} decimals. Every step is computed from the "
-                        "unrounded "
-                        "values, so a step redone by hand from the rounded numbers can differ in the last "
-                        "digit."
+                        "Numbers are shown rounded to {decimals} decimals. Every step is computed from "
+                        "the unrounded values, so a step redone by hand from the rounded numbers can "
+                        "differ in the last digit."
                     ).format(decimals=self.style.printer.decimals)
                 )
             )
@@ -213,24 +209,24 @@ class Lesson(Writer):
         term = self.loss.term(y, a, m)
         names = {
             "quadratic": N_(
-                "Loss: the quadratic cost, one half of the squared error of each output, added up: {term}, "
-                "and {cost} is the sum of these parts over the outputs."
+                "Loss: the quadratic cost, one half of the squared error of each output, added up: "
+                "{term}, and {cost} is the sum of these parts over the outputs."
             ),
             "sse": N_(
-                "Loss: the squared error of each output, added up: {term}, and {cost} is the sum of these "
-                "parts over the outputs."
+                "Loss: the squared error of each output, added up: {term}, and {cost} is the sum of "
+                "these parts over the outputs."
             ),
             "mse": N_(
-                "Loss: the mean squared error over the {m} outputs: {term}, and {cost} is the sum of these "
-                "parts over the outputs."
+                "Loss: the mean squared error over the {m} outputs: {term}, and {cost} is the sum of "
+                "these parts over the outputs."
             ),
             "cross_entropy": N_(
                 "Loss: cross-entropy, {term} (ln is the natural logarithm; a target of 0 contributes 0), "
                 "and {cost} is the sum of these parts over the outputs."
             ),
             "binary_cross_entropy": N_(
-                "Loss: binary cross-entropy, {term} (ln is the natural logarithm), and {cost} is the sum of "
-                "these parts over the outputs."
+                "Loss: binary cross-entropy, {term} (ln is the natural logarithm), and {cost} is the sum "
+                "of these parts over the outputs."
             ),
         }
         return self.say(_(names[self.loss.name]), term=sp.Eq(part, term, evaluate=False), cost=cost, m=str(m))
@@ -275,8 +271,8 @@ class Lesson(Writer):
             share = sp.Mul(sp.exp(zj), sp.Pow(sp.Sum(sp.exp(zi), (i, 1, sp.Symbol("n"))), -1), evaluate=False)
             return self.say(
                 _(
-                    "Softmax: {definition}, computed with the largest weighted input subtracted from each "
-                    "first, so that no exponential overflows (the result is the same)."
+                    "Softmax: {definition}, computed with the largest weighted input subtracted from "
+                    "each first, so that no exponential overflows (the result is the same)."
                 ),
                 definition=sp.Eq(aj, share, evaluate=False),
             )
@@ -318,9 +314,8 @@ class Lesson(Writer):
         blocks.append(
             self.paragraph(
                 _(
-                    "The initial parameters, each matrix with its shape under its name: the weight in row "
-                    "{j} and "
-                    "column {k} carries neuron {k} of the layer before into neuron {j}."
+                    "The initial parameters, each matrix with its shape under its name: the weight in "
+                    "row {j} and column {k} carries neuron {k} of the layer before into neuron {j}."
                 ),
                 j=sp.Symbol("j"),
                 k=sp.Symbol("k"),
@@ -389,8 +384,7 @@ class Lesson(Writer):
             self.paragraph(
                 _(
                     "Layer by layer, neuron by neuron: each neuron adds up its inputs, each times the "
-                    "weight of its "
-                    "edge, and its bias (the weighted input), then applies its activation."
+                    "weight of its edge, and its bias (the weighted input), then applies its activation."
                 )
             ),
         ]
@@ -459,9 +453,8 @@ class Lesson(Writer):
             self.numbered(_("The loss after the update")),
             self.paragraph(
                 _(
-                    "The cost before the update, and the cost of the same samples through the network with "
-                    "the "
-                    "updated parameters (the forward pass again, not shown):"
+                    "The cost before the update, and the cost of the same samples through the network "
+                    "with the updated parameters (the forward pass again, not shown):"
                 )
             ),
             self.steps([before.ref, after.ref]),
@@ -477,8 +470,8 @@ class Lesson(Writer):
             blocks.append(
                 self.paragraph(
                     _(
-                        "The loss went up: the step overshot. The learning rate may be too large for this "
-                        "network."
+                        "The loss went up: the step overshot. The learning rate may be too large for "
+                        "this network."
                     ),
                     tone="note",
                 )
@@ -488,9 +481,9 @@ class Lesson(Writer):
                 self.paragraph(
                     _(
                         "{source} prints {published} for {symbol}; the forward pass with the updated "
-                        "parameters gives {value}. Every value before it agrees with {source} to the digits "
-                        "printed there, so the difference lies in that last figure of the source, not in "
-                        "the method."
+                        "parameters gives {value}. Every value before it agrees with {source} to the "
+                        "digits printed there, so the difference lies in that last figure of the source, "
+                        "not in the method."
                     ),
                     source=source,
                     published=str(published),

@@ -100,8 +100,8 @@ def vector_equations(lesson: Lesson) -> list[Block]:
     blocks.append(
         lesson.paragraph(
             _(
-                "BP4, the gradient of the weights, here for the output layer: {equation}, that is {single} "
-                "for each weight."
+                "BP4, the gradient of the weights, here for the output layer: {equation}, that is "
+                "{single} for each weight."
             ),
             equation=bp4,
             single=sp.Eq(

@@ -36,23 +36,23 @@ CONVENTIONS = {
 # Where the two conventions part, said once per optimizer.
 DIFFERENCES = {
     "momentum": N_(
-        "PyTorch starts the velocity at the first gradient and keeps the learning rate out of it "
-        "(v ← μv + g, θ′ = θ − ηv); the book starts it at 0 and puts the learning rate inside "
-        "(v ← μv − ηg, θ′ = θ + v). With a constant learning rate and no dampening both give the "
-        "same weights at every step."
+        "PyTorch starts the velocity at the first gradient and keeps the learning rate out of it (v ← μv "
+        "+ g, θ′ = θ − ηv); the book starts it at 0 and puts the learning rate inside (v ← μv − ηg, θ′ = "
+        "θ + v). With a constant learning rate and no dampening both give the same weights at every "
+        "step."
     ),
     "nesterov": N_(
         "PyTorch steps along the gradient plus the velocity once more (θ′ = θ − η(g + μv)); the book "
-        "writes the same look-ahead with its velocity, which holds the learning rate "
-        "(θ′ = θ + μ²v − (1 + μ)ηg)."
+        "writes the same look-ahead with its velocity, which holds the learning rate (θ′ = θ + μ²v − (1 "
+        "+ μ)ηg)."
     ),
     "adagrad": N_(
-        "Both add ε after the square root; PyTorch's ε is 10⁻¹⁰, the book's 10⁻⁷, which shows only "
-        "when a sum of squares is tiny."
+        "Both add ε after the square root; PyTorch's ε is 10⁻¹⁰, the book's 10⁻⁷, which shows only when "
+        "a sum of squares is tiny."
     ),
     "rmsprop": N_(
-        "Both keep a decaying mean of the squared gradients and add ε after the square root; "
-        "PyTorch's ε is 10⁻⁸, the book's 10⁻⁷."
+        "Both keep a decaying mean of the squared gradients and add ε after the square root; PyTorch's ε "
+        "is 10⁻⁸, the book's 10⁻⁷."
     ),
     "adam": N_(
         "PyTorch corrects both moments for their start at zero (m̂, v̂) and adds ε to √v̂; the book "
@@ -62,9 +62,9 @@ DIFFERENCES = {
 }
 FIRST_STEP = {
     "adam": N_(
-        "At the first step m̂ is the gradient and v̂ its square, so every weight moves by almost "
-        "exactly the learning rate, against the sign of its gradient: the moments show their role "
-        "from the second step on."
+        "At the first step m̂ is the gradient and v̂ its square, so every weight moves by almost exactly "
+        "the learning rate, against the sign of its gradient: the moments show their role from the "
+        "second step on."
     ),
 }
 
