@@ -51,15 +51,11 @@ def test_no_sentence_appears_in_two_template_files():
     assert not repeated
 
 
-def test_the_detector_finds_a_sentence():
-    path = TEMPLATES / "md" / "_macros.md.j2"
-    assert sentences(path) == set()
-    sample = Path(__file__).parent / "golden" / "__sentence.j2"
-    try:
-        sample.write_text("{% if x %}The loss went down, as it should.{% endif %}\n", encoding="utf-8")
-        assert sentences(sample) == {"The loss went down, as it should"}
-    finally:
-        sample.unlink()
+def test_the_detector_finds_a_sentence(tmp_path):
+    assert sentences(TEMPLATES / "md" / "_macros.md.j2") == set()
+    sample = tmp_path / "sample.j2"
+    sample.write_text("{% if x %}The loss went down, as it should.{% endif %}\n", encoding="utf-8")
+    assert sentences(sample) == {"The loss went down, as it should"}
 
 
 @pytest.mark.parametrize("name", ["mazur", "softmax", "xor"])
