@@ -19,9 +19,10 @@ from engine_networks import VALID_PAIRS, networks, well_conditioned
 from hypothesis import HealthCheck, assume, given, settings
 
 from tracer import load_spec, trace
-from tracer.derive import symbol
+from tracer.activations import activation
+from tracer.derive import derive, symbol
 from tracer.ids import Ref
-from tracer.spec import from_dict
+from tracer.spec import Shape, from_dict
 
 PROPERTY = settings(
     max_examples=25,
@@ -198,3 +199,29 @@ def test_chain_rule_is_exactly_the_derivative_for_one_sigmoid_neuron():
     by_diff = sp.diff(composed_cost(data), S("W[1][1][1]"))
     by_chain_rule = expanded(trace(spec), Ref("dC/dW", 1, 1, 1))
     assert sp.simplify(by_chain_rule - by_diff) == 0
+
+
+# Some expressions are built unevaluated, so that a worked example never evaluates a SymPy Add (the
+# first one imports sympy.tensor, a fifth of the command's own time): they must be exactly the
+# expressions SymPy builds when it evaluates, or the printed and recomputed maths would change.
+HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+
+
+def test_unevaluated_sigmoid_is_the_evaluated_expression():
+    z = S("z[1][1]")
+    meaning = activation("sigmoid", "").meaning(z)
+    assert meaning == 1 / (1 + sp.exp(-z))
+    assert sp.srepr(meaning) == sp.srepr(1 / (1 + sp.exp(-z)))
+
+
+@pytest.mark.parametrize(("output", "loss"), VALID_PAIRS)
+def test_unevaluated_meanings_are_the_evaluated_expressions(output, loss):
+    hidden = HIDDEN[VALID_PAIRS.index((output, loss)) % len(HIDDEN)]  # each one several times
+    shape = Shape((2, 2, 2), (hidden, output), 0.01, loss, samples=1, update_biases=True)
+    aliased = [eq for eq in derive(shape) if eq.aliases]
+    for equation in aliased:
+        evaluated = equation.formula.xreplace({alias: symbol(r) for alias, r in equation.aliases})
+        assert equation.meaning == evaluated, equation.ref
+        assert sp.srepr(equation.meaning) == sp.srepr(evaluated), equation.ref
+    # σ and tanh stand for their activation in ∂a/∂z: the comparison above ran.
+    assert bool(aliased) == bool({hidden, output} & {"sigmoid", "logistic", "tanh"})

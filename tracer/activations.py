@@ -139,7 +139,9 @@ _FIXED: dict[str, Activation] = {
     "sigmoid": Activation(
         name="sigmoid",
         written=lambda z: sigma(z),
-        meaning=lambda z: 1 / (1 + sp.exp(-z)),
+        # Built unevaluated: the same expression as 1 / (1 + sp.exp(-z)), without evaluating an Add
+        # (SymPy's first evaluated Add imports sympy.tensor, a fifth of a worked example's own time).
+        meaning=lambda z: sp.Pow(sp.Add(1, sp.exp(-z), evaluate=False), -1, evaluate=False),
         slope=lambda z: sp.Mul(sigma(z), sp.Add(1, -sigma(z), evaluate=False), evaluate=False),
         forward=_sigmoid,
         backward=lambda z, a: a * (1.0 - a),

@@ -99,7 +99,10 @@ def _equation(
         elif node.is_Symbol:
             refs.append(parse(node.name))
     if meaning is None:
-        meaning = formula.xreplace({alias: symbol(r) for alias, r in aliases.items()})
+        # Unevaluated, like the formula: σ(z)(1 − σ(z)) becomes a(1 − a) as it stands, the
+        # expression SymPy would build, without evaluating an Add (which imports sympy.tensor).
+        with sp.evaluate(False):
+            meaning = formula.xreplace({alias: symbol(r) for alias, r in aliases.items()})
     return Equation(ref, rule, formula, tuple(aliases.items()), tuple(dict.fromkeys(refs)), meaning)
 
 
