@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from fresh import environment
+
 from tracer import load_spec, trace
 from tracer.evaluate import cost_after_update
 from tracer.trace import Trace
@@ -68,15 +70,18 @@ def write_class(folder: Path, count: int, mixed: bool = True, seed: int = 0) -> 
 def seconds(arguments: list[str], repeat: int) -> tuple[float, float]:
     """Return the median wall and CPU (user + system) time of ``python -m tracer check …``."""
     walls, cpus = [], []
-    for _ in range(repeat):
+    command = [sys.executable, "-m", "tracer", "check", *arguments]
+    for run in range(repeat + 1):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "tracer", "check", *arguments], capture_output=True)
-        walls.append(time.perf_counter() - start)
+        done = subprocess.run(command, capture_output=True, env=environment())
+        wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode not in (0, 1):
             raise SystemExit(done.stderr.decode())
+        if run > 0:  # run 0 fills the file and bytecode caches, untimed
+            walls.append(wall)
+            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return statistics.median(walls), statistics.median(cpus)
 
 

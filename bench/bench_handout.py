@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from fresh import environment
+
 
 def run(variants: int, format: str = "md") -> tuple[float, float]:
     """Return the wall-clock and CPU seconds of one ``tracer handout`` run with this many variants."""
@@ -32,7 +34,7 @@ def run(variants: int, format: str = "md") -> tuple[float, float]:
         command += ["--seed", "1", "--format", format, "-o", str(Path(folder) / "out")]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=environment())
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         files = len(list((Path(folder) / "out").iterdir()))

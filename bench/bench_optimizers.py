@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from fresh import environment
+
 RATES = {"gd": 2.0, "momentum": 2.0, "adam": 0.05}
 HERE = Path(__file__).resolve()
 
@@ -72,7 +74,7 @@ def bare_loop(name: str, steps: int, eta: float) -> list[float]:
 def cpu_of(command: list[str]) -> float:
     """Return the CPU seconds (user + system) a fresh process running ``command`` takes."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=environment())
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 

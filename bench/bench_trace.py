@@ -8,6 +8,7 @@ Prints, in one run:
   /dev/null`` (fresh processes, median), its ratio to the import floor, and the in-process time
   of derive + evaluate + JSON per parameter (the derivation cache cleared first), which should
   stay roughly flat: the work grows linearly with the number of parameters;
+* every fresh process runs with Python's bytecode caches on, as a user's does (``bench/fresh.py``);
 * the ratio 8-16-16-16-4 / 4-8-8-3 of the end-to-end times;
 * for the small networks only, the naive alternative: compose the whole cost as one SymPy
   expression and ``sympy.diff`` it in every weight and bias (each run in a child process with
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sympy as sp
+from fresh import environment
 
 from tracer import load_spec
 from tracer.derive import derive
@@ -83,7 +85,7 @@ def once(command: list[str]) -> Timing:
     """Return the wall and CPU time of one fresh run of a command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=environment())
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return Timing(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -92,8 +94,10 @@ def once(command: list[str]) -> Timing:
 def paired(command: list[str], floor: list[str], repeat: int) -> tuple[Timing, Timing]:
     """Return the median timings of a command and of the import floor, run alternately.
 
-    Alternating keeps both under the same load when other work shares the machine.
+    Alternating keeps both under the same load when other work shares the machine. One untimed
+    run of each first fills the file and bytecode caches.
     """
+    once(command), once(floor)
     runs = [(once(command), once(floor)) for _ in range(repeat)]
     return median([t for t, _ in runs]), median([f for _, f in runs])
 
