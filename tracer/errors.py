@@ -11,7 +11,6 @@ and exits with status 2. Its kinds say whose the mistake is:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from tracer.i18n import _
@@ -56,6 +55,8 @@ def nearest(name: str, choices: Iterable[str]) -> str:
     >>> nearest("sigmod", ["sigmoid", "tanh"])
     'did you mean "sigmoid"?'
     """
+    import difflib  # only for a mistake: not on every command's start
+
     choices = list(choices)
     close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
     if close:

@@ -415,9 +415,13 @@ def _check_loss_fits_output(loss_name: str, output: str) -> None:
 
 
 def _parameters(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[tuple[Matrix, ...], tuple]:
-    drawn_w, drawn_b = _draw(data, layers)
-    raw_w = data.get("weights", drawn_w)
-    raw_b = data.get("biases", drawn_b)
+    init = _init(data)  # checked even when the spec gives every number
+    if "weights" in data and "biases" in data:
+        raw_w, raw_b = data["weights"], data["biases"]
+    else:
+        drawn_w, drawn_b = _draw(init, layers)
+        raw_w = data.get("weights", drawn_w)
+        raw_b = data.get("biases", drawn_b)
     depth = len(layers) - 1
     if not isinstance(raw_w, list) or len(raw_w) != depth:
         raise SpecError(
@@ -459,8 +463,8 @@ def _parameters(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[tuple[Ma
     return tuple(weights), biases
 
 
-def _draw(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[list, list]:
-    """Return weights and biases drawn uniformly from init_range, rounded to init_decimals."""
+def _init(data: dict[str, Any]) -> tuple[int, float, float, int]:
+    """Return the checked seed, init_range (low, high) and init_decimals of drawn parameters."""
     seed = data.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise SpecError("seed", _("must be a whole number ≥ 0, got {value}").format(value=shown(seed)))
@@ -478,6 +482,12 @@ def _draw(data: dict[str, Any], layers: tuple[int, ...]) -> tuple[list, list]:
             "init_decimals",
             _("must be a whole number from 0 to 12, got {value}").format(value=shown(decimals)),
         )
+    return seed, low, high, decimals
+
+
+def _draw(init: tuple[int, float, float, int], layers: tuple[int, ...]) -> tuple[list, list]:
+    """Return weights and biases drawn uniformly from init_range, rounded to init_decimals."""
+    seed, low, high, decimals = init
     rng = np.random.default_rng(seed)
 
     def draw(*size: int) -> list:

@@ -24,8 +24,6 @@ import re
 from collections.abc import Callable, Sequence
 from functools import cache
 
-from wcwidth import wcwidth
-
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _WORDS = re.compile(r"\S+")
 _NUMBER = re.compile(r"^[-−]?\d+(?:\.(\d+))?$")
@@ -35,6 +33,8 @@ _NUMBER = re.compile(r"^[-−]?\d+(?:\.(\d+))?$")
 def _char_width(char: str) -> int:
     """Return the columns of one character: 2 for a Hangul syllable, 0 for a combining mark or a
     control character."""
+    from wcwidth import wcwidth  # 20 ms to import: only for text past ASCII (the terminal, text drawings)
+
     return max(wcwidth(char), 0)
 
 
