@@ -19,7 +19,6 @@ from tracer.derive import symbol
 from tracer.documents.blocks import Document, Table
 from tracer.documents.diagram import diagram
 from tracer.documents.lesson import lesson
-from tracer.documents.page import page_context
 from tracer.documents.prose import markdown_escape, tex_code, tex_escape
 from tracer.documents.styles import LatexStyle, PrettyStyle, typeset
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
@@ -151,6 +150,8 @@ def render_html(trace: Trace, decimals: int = DEFAULT_DECIMALS, fragment: bool =
 
     KaTeX typesets the maths in the page; the diagram is inline SVG; no network request is made.
     """
+    from tracer.documents.page import page_context  # KaTeX, the quiz: only the page needs them
+
     doc = document(trace, decimals)
     template = "html/fragment.html.j2" if fragment else "html/document.html.j2"
     return (
