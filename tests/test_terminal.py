@@ -1,8 +1,8 @@
 """The terminal layout: display widths, prose and tables, and maths pictures fitted to the width.
 
 Widths are checked by display width (``wcwidth``), not ``len()``: subscripts, combining marks and
-Hangul. The whole worked example is run as ``tracer trace`` in a fresh process with ``COLUMNS``
-set (not a TTY: ``shutil.get_terminal_size`` reads ``COLUMNS``).
+Hangul. The whole worked example is run as ``tracer trace`` with ``COLUMNS`` set (not a TTY:
+``shutil.get_terminal_size`` reads ``COLUMNS``), in process; one fresh process prints the same.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import sympy as sp
 from document_cases import PRESETS, rendered, traced
 
 from tracer import load_spec, trace
+from tracer.cli import main
 from tracer.display import Hadamard
 from tracer.documents.blocks import Span
 from tracer.documents.lesson import lesson
@@ -192,22 +193,36 @@ def test_every_picture_of_every_document_fits_sixty_columns(name, notation):
 # --- the whole worked example, as a user runs it ------------------------------------------------
 
 
-def _trace_lines(name: str, notation: str, columns: int) -> list[str]:
-    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
-    command = [sys.executable, "-m", "tracer", "trace", name, "--notation", notation]
+def _trace_output(name: str, notation: str, columns: int, monkeypatch, capsys) -> str:
+    """Return what ``tracer trace`` prints with ``COLUMNS`` set (the command's own ``main``)."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["trace", name, "--notation", notation]) == 0
+    return capsys.readouterr().out
+
+
+def test_trace_in_a_fresh_process_prints_what_the_command_prints_in_process(monkeypatch, capsys):
+    # The width tests below run the command in process (42 fresh processes took a minute);
+    # a fresh process, as a user runs it, prints the same bytes.
+    env = {**os.environ, "COLUMNS": "60", "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "tracer", "trace", "softmax", "--notation", "ng"]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-    return done.stdout.split("\n")
+    assert done.stdout == _trace_output("softmax", "ng", 60, monkeypatch, capsys)
 
 
 @pytest.mark.parametrize("notation", NOTATIONS)
 @pytest.mark.parametrize("name", PRESETS)
-def test_trace_prints_no_line_wider_than_eighty_columns(name, notation):
-    wide = [line for line in _trace_lines(name, notation, 80) if display_width(line) > 80]
+def test_trace_prints_no_line_wider_than_eighty_columns(name, notation, monkeypatch, capsys):
+    lines = _trace_output(name, notation, 80, monkeypatch, capsys).split("\n")
+    wide = [line for line in lines if display_width(line) > 80]
+    assert len(lines) > 100
     assert not wide
 
 
 @pytest.mark.parametrize("notation", NOTATIONS)
 @pytest.mark.parametrize("name", PRESETS)
-def test_trace_prints_no_line_wider_than_sixty_columns(name, notation):
-    wide = [line for line in _trace_lines(name, notation, 60) if display_width(line) > 60]
+def test_trace_prints_no_line_wider_than_sixty_columns(name, notation, monkeypatch, capsys):
+    lines = _trace_output(name, notation, 60, monkeypatch, capsys).split("\n")
+    wide = [line for line in lines if display_width(line) > 60]
+    assert len(lines) > 100
     assert not wide
