@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -213,10 +214,12 @@ def test_no_heading_stands_alone_at_the_foot_of_a_page():
     # A heading with only its first sentence under it, the rest on the next page, is alone too.
     handout = make_handout(load_spec("mazur"), Request("mazur", 8, 42, format="pdf", hand_in="both"))
     sources = combined_sources(view(handout))
+    with ThreadPoolExecutor() as pool:  # the sheets and the keys typeset at once, as tracer handout does
+        compiled = pool.map(lambda source: compile_with_log(source)[0], sources.values())
+        pdfs = dict(zip(sources, compiled, strict=True))
     for name, source in sources.items():
         headings = re.findall(r"\\(?:sub)?section\*?\{([^{}]+)\}", source)
-        pdf, _ = compile_with_log(source)
-        for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        for number, page in enumerate(PdfReader(io.BytesIO(pdfs[name])).pages, start=1):
             lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
             foot = lines[-5:-1]  # the last line is the page number
             alone = [line for line in foot if any(line.endswith(h) for h in headings)]

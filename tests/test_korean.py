@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -74,11 +75,18 @@ def test_english_latex_does_not_load_kotex():
         assert "kotex" not in render_latex(trace(load_spec("mazur")))
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex and texlive-lang-korean")
-def test_a_korean_pdf_compiles_and_its_hangul_is_searchable(preset, tmp_path):
+@pytest.fixture(scope="module")
+def korean_pdfs() -> dict[str, bytes]:
+    """Return every preset's worked example compiled in Korean, by preset (two TeX runs at a time)."""
     with speaking("ko"):
-        pdf = compile_latex(render_latex(trace(load_spec(preset))))
-    (tmp_path / "ko.pdf").write_bytes(pdf)
+        sources = {name: render_latex(trace(load_spec(name))) for name in preset_names()}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(sources, pool.map(compile_latex, sources.values()), strict=True))
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex and texlive-lang-korean")
+def test_a_korean_pdf_compiles_and_its_hangul_is_searchable(preset, korean_pdfs, tmp_path):
+    (tmp_path / "ko.pdf").write_bytes(korean_pdfs[preset])
     text = subprocess.run(["pdftotext", str(tmp_path / "ko.pdf"), "-"], capture_output=True, text=True).stdout
     assert "역전파의 식" in text and "순전파" in text
 

@@ -7,8 +7,10 @@ TeX is compared when the same TeX made it, and a picture drawn by matplotlib is 
 be a file of its kind, as another matplotlib draws other bytes (the report beside it is compared).
 """
 
+import multiprocessing
 import re
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -28,13 +30,23 @@ PICTURES = {
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml", "pdf": b"%PDF"}
 
 
+def _written(index: int) -> dict[str, str | bytes]:
+    """Return the files of writer ``index`` of ``WRITERS`` (in a worker process of its own)."""
+    return WRITERS[index](pdf=TEX)
+
+
 @pytest.fixture(scope="module")
 def fresh() -> dict[str, bytes]:
-    """Return every file the reports command writes now, by path under reports/ (no PDFs without TeX)."""
+    """Return every file the reports command writes now, by path under reports/ (no PDFs without TeX).
+
+    The writers run two at a time, each in a fresh process (their ~20 TeX runs take a minute one
+    after another); a writer's files are the same wherever it runs.
+    """
     files = {}
-    for writer in WRITERS:
-        for name, content in writer(pdf=TEX).items():
-            files[name] = content.encode("utf-8") if isinstance(content, str) else content
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for written in pool.map(_written, range(len(WRITERS))):
+            for name, content in written.items():
+                files[name] = content.encode("utf-8") if isinstance(content, str) else content
     return files
 
 
