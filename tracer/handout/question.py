@@ -14,7 +14,7 @@ import jinja2
 
 from tracer.handout.blanks import Blank, blank
 from tracer.handout.model import Handout, Variant
-from tracer.handout.view import HandoutView, Sheet
+from tracer.handout.view import HandoutView, Sheet, in_kind
 from tracer.handout.words import sayer
 from tracer.templating import new_environment
 
@@ -47,7 +47,7 @@ def question_html(
     scaled = any(b.scale for b in found)
     context = {
         "handout": shown,
-        "sheet": sheet,
+        "sheet": in_kind(shown, sheet, "html"),
         "image": image,
         "blanks": found,
         "cells": cells,
