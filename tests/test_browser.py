@@ -1,7 +1,8 @@
 """The HTML page in a real browser: Debian's Chromium driven by Playwright (never ``playwright install``).
 
 Loaded from ``file://`` with every request routed and counted: no request at all, every formula
-typeset by KaTeX, no KaTeX error. → through every step lights up on the diagram exactly the step's
+typeset by KaTeX, no KaTeX error (so are a handout's exercise and key pages, the key's asked values
+boxed). → through every step lights up on the diagram exactly the step's
 quantity and what it depends on; ← goes back; "Show all" shows everything. The self-test marks
 the answers of ``tests/quiz_cases.json`` as ``tracer check`` does (``tests/test_quiz_cases.py``),
 and every quantity's JavaScript formula gives the Trace's value. A screenshot is kept in pytest's
@@ -17,6 +18,9 @@ import pytest
 
 from tracer import load_spec, trace
 from tracer.documents.render import document, render_html
+from tracer.handout.model import Request, make_handout
+from tracer.handout.render import handout_files
+from tracer.handout.view import view
 from tracer.ids import parse
 from tracer.spec import preset_names
 
@@ -282,3 +286,54 @@ def test_the_maths_uses_only_the_vendored_fonts(opened, name):
     )
     assert used
     assert {tuple(u.split("|")) for u in used} <= VENDORED_FONTS
+
+
+HANDOUT = Request("mazur", 1, 42, hand_in="both", format="html")
+
+
+@pytest.fixture(scope="module")
+def handout_pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("handout")
+    for name, content in handout_files(make_handout(load_spec("mazur"), HANDOUT)).items():
+        (folder / name).write_text(content, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["variant-01-exercise", "variant-01-key"])
+def test_a_handout_page_makes_no_request_and_typesets_every_formula(
+    browser, handout_pages, name, tmp_path_factory
+):
+    page = Opened(browser, handout_pages / f"{name}.html")
+    try:
+        assert page.requests == []
+        assert page.errors == []
+        assert page.page.locator(".katex-error").count() == 0
+        assert page.page.locator(".math").count() > (100 if name.endswith("key") else 30)
+        untypeset = page.page.eval_on_selector_all(
+            ".math", "els => els.filter(e => !e.querySelector('.katex')).length"
+        )
+        assert untypeset == 0
+        boxed = page.page.eval_on_selector_all(
+            ".step.asked .value",
+            "els => els.map(e => [e.closest('.step').dataset.id, getComputedStyle(e).borderTopStyle])",
+        )
+        if name.endswith("key"):
+            asked = {a.id for a in view(make_handout(load_spec("mazur"), HANDOUT)).sheets[0].asked}
+            assert {id for id, _ in boxed} == asked and {style for _, style in boxed} == {"solid"}
+            assert page.page.locator("figure.diagram").count() == 0
+        else:
+            assert boxed == []
+            assert page.page.locator("figure.diagram svg").is_visible()
+        # printing shows the whole sheet: nothing is hidden
+        page.page.emulate_media(media="print")
+        hidden = page.page.eval_on_selector_all(
+            ".sheet .unit", "els => els.filter(e => !e.offsetParent).length"
+        )
+        assert hidden == 0
+        page.page.emulate_media(media="screen")
+        shot = tmp_path_factory.getbasetemp() / f"handout-{name}.png"
+        page.page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        assert shot.stat().st_size > 10_000
+    finally:
+        page.close()
