@@ -6,7 +6,8 @@ Each writer in :data:`WRITERS` returns its files by path under the folder:
 * the step-through page of :data:`PAGES` (``tracer trace --format html``), e.g. ``mazur.html``;
 * the training reports of :data:`TRAININGS` (``tracer train``): ``NAME.md`` with its pictures as
   PNG and SVG, ``NAME.tex`` with them as PDF, and ``NAME.pdf``;
-* an example handout in ``handout/`` (:data:`HANDOUT`);
+* an example handout in ``handout/`` (:data:`HANDOUT`), with its first variant's exercise and key
+  also as pages (``tracer handout … --format html``);
 * in Korean, in ``ko/``: the worked example of ``mazur`` (``mazur.md`` with ``mazur.svg``,
   ``mazur.pdf``) and the example handout (``ko/handout/``).
 
@@ -23,7 +24,7 @@ from tracer.documents.render import render_html, render_latex, render_markdown, 
 from tracer.errors import OutputError
 from tracer.handout.model import Request, make_handout
 from tracer.handout.pdf import typeset
-from tracer.handout.render import combined_sources, handout_files, view
+from tracer.handout.render import combined_sources, handout_files, sheet_sources, view
 from tracer.i18n import _, speaking
 from tracer.optimizers import parse_optimizer
 from tracer.output import Outputs
@@ -127,6 +128,20 @@ def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     return {f"handout/{name}": content for name, content in sorted(files.items())}
 
 
+# The variant of the example handout also written as pages (each is about half a megabyte).
+HANDOUT_PAGES = 1
+
+
+def handout_page_files(pdf: bool = True) -> dict[str, str | bytes]:
+    """Return the example handout's variant :data:`HANDOUT_PAGES` as an exercise page and a key
+    page, e.g. ``handout/variant-01-exercise.html`` (no TeX needed)."""
+    handout = make_handout(load_spec(HANDOUT.source), HANDOUT._replace(format="html", lms=()))
+    shown = view(handout)
+    sheet = shown.sheets[HANDOUT_PAGES - 1]
+    pages = sheet_sources(handout, shown._replace(sheets=(sheet,)))
+    return {f"handout/{name}": content for name, content in sorted(pages.items())}
+
+
 def korean_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     """Return the Korean reports by path under ``reports/``: ``ko/mazur.md``, ``ko/mazur.svg``,
     ``ko/mazur.pdf`` and the example handout in ``ko/handout/``."""
@@ -148,6 +163,7 @@ WRITERS = (
     page_report_files,
     training_report_files,
     handout_report_files,
+    handout_page_files,
     korean_report_files,
 )
 
