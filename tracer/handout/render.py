@@ -74,11 +74,12 @@ def page_context(handout: Handout, shown: HandoutView) -> dict[str, Any]:
     }
 
 
-def sheet_sources(handout: Handout, shown: HandoutView) -> dict[str, str]:
-    """Return each variant's exercise sheet and answer key, Markdown, LaTeX or HTML, by file name."""
+def sheet_sources(handout: Handout, shown: HandoutView, page: dict[str, Any] | None = None) -> dict[str, str]:
+    """Return each variant's exercise sheet and answer key, Markdown, LaTeX or HTML, by file name
+    (``page``: :func:`page_context`, made here when not given)."""
     kind = KINDS[shown.format]
     env = environment(kind)
-    page = page_context(handout, shown)
+    page = page_context(handout, shown) if page is None else page
     sources: dict[str, str] = {}
     for sheet in shown.sheets:
         context = {"handout": shown, "sheet": sheet, **page}
@@ -147,9 +148,10 @@ def handout_files(handout: Handout) -> dict[str, str | bytes]:
     if shown.format == "pdf":
         files.update(pdf_files(shown, whole))
     else:
-        files.update(sheet_sources(handout, shown))
+        page = page_context(handout, shown)
+        files.update(sheet_sources(handout, shown, page))
         if whole:
-            files.update(combined_sources(shown, page_context(handout, shown)))
+            files.update(combined_sources(shown, page))
     if whole:
         files[shown.files.index] = index(shown)
         files.update(lms_files(handout, shown))
