@@ -65,7 +65,7 @@ def test_the_key_shows_every_asked_value_and_the_exercise_none(handout, files):
     for sheet in shown.sheets:
         key, exercise = files[sheet.files.key], files[sheet.files.exercise]
         table = re.findall(
-            r'<td class="number asked-value"><span class="math">\\mathbf\{([^}]*)\}</span>', key
+            r'<td class="number asked-value"><span class="math">\\displaystyle \\mathbf\{([^}]*)\}</span>', key
         )
         assert table == [a.value for a in sheet.asked]
         steps = {s.id: s.value for s in sheet.doc.steps() if s.highlighted}
