@@ -64,9 +64,8 @@ def test_the_key_shows_every_asked_value_and_the_exercise_none(handout, files):
     shown = view(handout)
     for sheet in shown.sheets:
         key, exercise = files[sheet.files.key], files[sheet.files.exercise]
-        table = re.findall(
-            r'<td class="number asked-value"><span class="math">\\displaystyle \\mathbf\{([^}]*)\}</span>', key
-        )
+        cell = r'<td class="number asked-value"><span class="math">\\displaystyle \\mathbf\{([^}]*)\}</span>'
+        table = re.findall(cell, key)
         assert table == [a.value for a in sheet.asked]
         steps = {s.id: s.value for s in sheet.doc.steps() if s.highlighted}
         assert set(steps) == {a.id for a in sheet.asked}
