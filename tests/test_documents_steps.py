@@ -27,7 +27,7 @@ from tracer.documents.pdf import compile_latex
 from tracer.documents.render import document, render_latex, render_markdown, render_terminal
 from tracer.ids import Ref
 from tracer.printing import format_number
-from tracer.spec import from_dict
+from tracer.spec import from_dict, load_spec
 from tracer.terminal import display_width
 from tracer.trace import step_view, trace
 
@@ -237,3 +237,13 @@ def test_the_pdf_compiles(tmp_path):
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Step 3" in text and "The loss after 3 steps" in text
+
+
+def test_the_notebook_shows_several_steps():
+    from tracer.notebook import worked
+
+    example = worked("mazur", steps=2)
+    expected = trace(load_spec("mazur"), 2)["W'[2][1][1]@2"].value
+    assert example["w5+@2"] == example["W'[2][1][1]@2"] == expected
+    bundle = example._repr_mimebundle_()
+    assert "Step 2" in bundle["text/markdown"] and 'data-id="z[1][1]@2"' in bundle["text/html"]
