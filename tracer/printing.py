@@ -30,7 +30,7 @@ LARGE = 1e15  # from here on numbers are written as 1.5e20
 
 
 def format_number(
-    value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-", fixed: bool = False
+    value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-", fixed: bool = False, tiny: bool = False
 ) -> str:
     """Return ``value`` as printed everywhere in tracer: rounded to ``decimals``, no trailing zeros.
 
@@ -50,8 +50,15 @@ def format_number(
 
     >>> format_number(1e30), format_number(-1.5e200, 4)
     ('1e30', '-1.5e200')
+
+    With ``tiny`` a number that is not 0 but rounds to 0 is written in scientific notation too, so
+    that a worked step never shows 0 for Adam's second moment of a small gradient:
+
+    >>> format_number(1.7891983e-10, tiny=True), format_number(-2.5e-12, 4, tiny=True)
+    ('1.7891983e-10', '-2.5e-12')
     """
-    if abs(value) >= LARGE and abs(value) != float("inf"):
+    scientific = abs(value) >= LARGE or (tiny and value != 0 and abs(value) < 0.5 * 10.0**-decimals)
+    if scientific and abs(value) != float("inf"):
         mantissa, exponent = f"{abs(value):.{decimals}e}".split("e")
         if "." in mantissa:
             mantissa = mantissa.rstrip("0").rstrip(".")
@@ -179,7 +186,9 @@ class TracerLatexPrinter(LatexPrinter):
         return _upright(base), [_upright(s) for s in supers], [_upright(s) for s in subs]
 
     def _print_Float(self, expr: sp.Float) -> str:
-        return format_number(float(expr), self._settings["decimals"])
+        text = format_number(float(expr), self._settings["decimals"], tiny=True)
+        mantissa, e, exponent = text.partition("e")
+        return rf"{mantissa} \cdot 10^{{{exponent}}}" if e else text
 
     def _print_matrix_contents(self, expr: sp.MatrixBase) -> str:
         # Setting ``row_break`` to "\\\\" plus a newline suits Markdown, whose renderers protect
@@ -274,7 +283,9 @@ class TracerPrettyPrinter(PrettyPrinter):
         return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
-        return prettyForm(format_number(float(expr), self._settings["decimals"], self._settings["minus"]))
+        return prettyForm(
+            format_number(float(expr), self._settings["decimals"], self._settings["minus"], tiny=True)
+        )
 
     def _print_Rational(self, expr: sp.Rational) -> prettyForm:
         if expr.q != 1 and self._settings["inline_fractions"]:
@@ -534,4 +545,4 @@ class MathPrinter:
 
     def number(self, value: float) -> str:
         """Return a value in the document's number format."""
-        return format_number(value, self.decimals)
+        return format_number(value, self.decimals, tiny=True)
