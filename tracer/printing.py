@@ -166,6 +166,7 @@ class TracerLatexPrinter(LatexPrinter):
         "mul_symbol": "dot",
         "order": "none",
         "row_break": "\\\\",
+        "tiny": False,
     }
 
     def __init__(self, settings: dict | None = None) -> None:
@@ -186,7 +187,7 @@ class TracerLatexPrinter(LatexPrinter):
         return _upright(base), [_upright(s) for s in supers], [_upright(s) for s in subs]
 
     def _print_Float(self, expr: sp.Float) -> str:
-        text = format_number(float(expr), self._settings["decimals"], tiny=True)
+        text = format_number(float(expr), self._settings["decimals"], tiny=self._settings["tiny"])
         mantissa, e, exponent = text.partition("e")
         return rf"{mantissa} \cdot 10^{{{exponent}}}" if e else text
 
@@ -258,6 +259,7 @@ class TracerPrettyPrinter(PrettyPrinter):
         "wrap_line": False,
         "minus": "-",
         "inline_fractions": False,
+        "tiny": False,
     }
 
     def __init__(self, settings: dict | None = None) -> None:
@@ -284,7 +286,9 @@ class TracerPrettyPrinter(PrettyPrinter):
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
         return prettyForm(
-            format_number(float(expr), self._settings["decimals"], self._settings["minus"], tiny=True)
+            format_number(
+                float(expr), self._settings["decimals"], self._settings["minus"], tiny=self._settings["tiny"]
+            )
         )
 
     def _print_Rational(self, expr: sp.Rational) -> prettyForm:
@@ -481,7 +485,9 @@ class MathPrinter:
     ``latex(expr)`` gives LaTeX, ``text(expr)`` one-line Unicode, ``pretty(expr)`` the 2-D
     Unicode picture SymPy draws for the terminal. ``minus`` is the sign of a negative number in
     the Unicode printings (see :func:`format_number`); ``inline_fractions`` prints every fraction
-    on one line, ``13/18`` (for a picture's labels), where SymPy would stack a long one.
+    on one line, ``13/18`` (for a picture's labels), where SymPy would stack a long one; with
+    ``tiny`` a number that is not 0 but rounds to 0 is written ``1.92e-10`` (a worked example's
+    steps), not 0 (a check report's differences, where such a number is rounding noise).
     """
 
     def __init__(
@@ -491,15 +497,20 @@ class MathPrinter:
         row_break: str = "\\\\",
         minus: str = "-",
         inline_fractions: bool = False,
+        tiny: bool = False,
     ) -> None:
         self.naming = naming
         self.decimals = decimals
-        self._latex = TracerLatexPrinter({"naming": naming, "decimals": decimals, "row_break": row_break})
+        self.tiny = tiny
+        self._latex = TracerLatexPrinter(
+            {"naming": naming, "decimals": decimals, "row_break": row_break, "tiny": tiny}
+        )
         settings = {
             "naming": naming,
             "decimals": decimals,
             "minus": minus,
             "inline_fractions": inline_fractions,
+            "tiny": tiny,
         }
         self._pretty = TracerPrettyPrinter(settings)
         self._forms: dict[sp.Expr, prettyForm] = {}
@@ -545,4 +556,4 @@ class MathPrinter:
 
     def number(self, value: float) -> str:
         """Return a value in the document's number format."""
-        return format_number(value, self.decimals, tiny=True)
+        return format_number(value, self.decimals, tiny=self.tiny)

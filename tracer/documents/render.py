@@ -125,7 +125,7 @@ def document(
 
     Steps whose canonical ids are in ``highlighted`` are marked for the templates to box.
     """
-    printer = MathPrinter(trace.naming, decimals, row_break="\\\\\n" if markdown else "\\\\")
+    printer = MathPrinter(trace.naming, decimals, row_break="\\\\\n" if markdown else "\\\\", tiny=True)
     return lesson(trace, LatexStyle(printer), highlighted)
 
 
@@ -171,6 +171,6 @@ def render_terminal(
 ) -> str:
     """Return the worked example for a terminal ``width`` columns wide, in colour if asked."""
     # Pictures are indented by up to four columns.
-    doc = lesson(trace, PrettyStyle(MathPrinter(trace.naming, decimals), width - 4))
+    doc = lesson(trace, PrettyStyle(MathPrinter(trace.naming, decimals, tiny=True), width - 4))
     template = environment("term").get_template("term/document.txt.j2")
     return template.render(doc=doc, width=width, colour=colour)
