@@ -176,6 +176,7 @@ def test_the_markdown_latex_and_terminal_print_the_published_step_2():
         later = text.split("Step 2", 1)[1]
         assert w1 in later and cost in later
     assert "t = 2" in render_terminal(adam(2), width=100).split("7. Step 2")[1]  # Adam's note on step 2
+    assert render_markdown(adam(3)).count("From this step on the moments") == 1  # said once
 
 
 def test_a_view_of_one_step_keeps_the_trace_ids():

@@ -148,7 +148,7 @@ def _update(lesson: Lesson, t: int) -> list[Block]:
             lesson.heading(_("The update: {name}").format(name=name), 2),
             *optimizer_layers(lesson, 3),
         ]
-        if optimizer.name in LATER_STEP:
+        if optimizer.name in LATER_STEP and t == 2:  # what the state does from step 2 on, said once
             blocks.append(
                 lesson.paragraph(_(LATER_STEP[optimizer.name]).format(previous=t - 1, t=t), tone="note")
             )
