@@ -79,21 +79,21 @@ def test_readme_excerpt_is_a_real_rendered_example():
 
 def test_the_training_reports_say_what_the_readme_claims(fresh):
     xor = fresh["train-xor.md"].decode("utf-8")
-    assert "**$\\eta$ = 2**: converged" in xor and "every sample right" in xor
-    assert "[`tracer trace xor`](xor.md)" in xor
+    assert "- $\\eta = 2$: converged" in xor and "every sample right" in xor
+    assert "`tracer trace xor` ([`xor.md`](xor.md) beside this report)" in xor
     basins = fresh["descent-basins.md"].decode("utf-8")
     assert "in a higher valley: converged" in basins and "in the lowest valley: converged" in basins
     assert "\\includegraphics[width=0.9\\linewidth]{train-xor-loss.pdf}" in fresh["train-xor.tex"].decode()
-    assert "**$\\eta$ = 500**: saturated" in xor
+    assert "- $\\eta = 500$: saturated" in xor
 
 
 def test_the_optimizer_reports_say_what_the_readme_claims(fresh):
     xor = fresh["optimizers-xor.md"].decode("utf-8")
-    assert "**gd, $\\eta$ = 0.5**: too slow" in xor
-    assert "**momentum, $\\eta$ = 0.5**: converged" in xor and "**adam, $\\eta$ = 0.5**: converged" in xor
-    assert "momentum ($\\mu$ = 0.9, $\\tau$ = 0); adam ($\\beta_{1}$ = 0.9" in xor
+    assert "- gd, $\\eta = 0.5$: too slow" in xor
+    assert "- momentum, $\\eta = 0.5$: converged" in xor and "- adam, $\\eta = 0.5$: converged" in xor
+    assert "momentum ($\\mu = 0.9$, $\\tau = 0$); adam ($\\beta_{1} = 0.9$" in xor
     basins = fresh["optimizers-basins.md"].decode("utf-8")
-    assert "- gd, $\\eta$ = 1 stops at $w^{2}_{11}$ = 0.586420508" in basins
-    assert "- momentum, $\\eta$ = 1 stops at $w^{2}_{11}$ = 0.588680305" in basins
-    assert "where $C$ = 0.116491555, in a higher valley: converged." in basins
-    assert "where $C$ = 0.062545041, in the lowest valley: converged." in basins
+    assert "- gd, $\\eta = 1$ stops at $w^{2}_{11} = 0.586420508$" in basins
+    assert "- momentum, $\\eta = 1$ stops at $w^{2}_{11} = 0.588680305$" in basins
+    assert "where $C = 0.116491555$, in a higher valley: converged." in basins
+    assert "where $C = 0.062545041$, in the lowest valley: converged." in basins

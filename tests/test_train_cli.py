@@ -1,10 +1,13 @@
 """`tracer train` on the command line: the report in each format, its pictures, its errors."""
 
 import json
+import re
 
 import pytest
 
+from tracer import load_spec
 from tracer.cli import main
+from tracer.optimizers import parse_optimizer
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -39,9 +42,41 @@ def test_markdown_report_writes_its_pictures_beside_it(capsys, tmp_path):
     ]
     text = target.read_text(encoding="utf-8")
     assert "](xor-rates-loss.svg)" in text and "](xor-rates-descent.svg)" in text
-    assert "**$\\eta$ = 500**: saturated" in text
+    assert "- $\\eta = 500$: saturated" in text
     assert "`tracer trace xor`" in text
     assert "--watch 'W[2][1][1],W[2][1][2]'" in text  # quoted for the shell
+
+
+def test_html_report_is_one_page_with_its_plots_inside(capsys, tmp_path):
+    target = tmp_path / "xor.html"
+    status, out, _ = run(
+        capsys, "xor", "--steps", "50", "--optimizers", "gd,adam", "--format", "html", "-o", str(target)
+    )
+    assert status == 0 and out == "" and [p.name for p in tmp_path.iterdir()] == ["xor.html"]
+    page = target.read_text(encoding="utf-8")
+    main = page[page.index("<main") : page.index("</main>")]
+    assert main.count("<svg") == 2 and "<?xml" not in main and "<img" not in main
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids))  # the two plots share no id
+    assert not re.search(r"(src|href)=\"https?:", page)
+    assert "<code>tracer trace xor</code>" in page and '<span class="math">\\beta_{1} = 0.9' in page
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_terminal_report_fits_60_and_80_columns(lang):
+    from tracer.i18n import speaking
+    from tracer.terminal import display_width
+    from tracer.train.model import train
+    from tracer.train.render import render_term
+
+    optimizers = [parse_optimizer(name) for name in ("gd", "adam")]
+    with speaking(lang):
+        training = train(load_spec("xor"), 100, [0.5, 5.0], source="xor", optimizers=optimizers)
+        for width in (60, 80):
+            text = render_term(training, width=width)
+            wide = [line for line in text.splitlines() if display_width(line) > width]
+            assert not wide, (width, wide)
+            assert "\\\n    --optimizers" in text or width == 80  # the command breaks, and still pastes
 
 
 def test_markdown_to_stdout_has_no_pictures(capsys):

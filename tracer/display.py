@@ -83,6 +83,24 @@ class Times(_Joined):
     latex_separator, text_separator = r" \cdot ", "⋅"
 
 
+class Approx(_Joined):
+    """``a ≈ b``: a value read off a drawn curve, known only to the grid's precision."""
+
+    latex_separator, text_separator = r" \approx ", " ≈ "
+
+
+class Listed(_Joined):
+    """``(a, b)``: the values of one sample's inputs or outputs, in order."""
+
+    latex_separator = text_separator = ", "
+
+    def _latex(self, printer) -> str:
+        return f"({super()._latex(printer)})"
+
+    def _pretty(self, printer) -> prettyForm:
+        return prettyForm(*super()._pretty(printer).parens())
+
+
 class Product(_Joined):
     """``A B``: a matrix product written by juxtaposition, factors kept apart and in order."""
 
@@ -300,3 +318,68 @@ def matrix(rows: list[list[float]]) -> sp.ImmutableMatrix:
     (1, 2)
     """
     return sp.ImmutableMatrix([[shown_number(v) for v in row] for row in rows])
+
+
+class Scientific(sp.Expr):
+    """``9.29 · 10⁻¹¹``: a number too small for the decimals printed, with three significant digits
+    (a gradient length that would print as 0 while the weights still move)."""
+
+    def _parts(self) -> tuple[str, int]:
+        mantissa, exponent = f"{float(self.args[0]):.2e}".split("e")
+        return mantissa, int(exponent)
+
+    def _latex(self, printer) -> str:
+        mantissa, exponent = self._parts()
+        return rf"{mantissa} \cdot 10^{{{exponent}}}"
+
+    def _pretty(self, printer) -> prettyForm:
+        mantissa, exponent = self._parts()
+        return prettyForm(f"{mantissa}⋅10{str(exponent).translate(SUPERSCRIPTS)}")
+
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class Tick(sp.Expr):
+    """``✓`` or ``✗``: whether a classifier's prediction is right (``Tick(true)``, ``Tick(false)``)."""
+
+    def _latex(self, printer) -> str:
+        return r"\checkmark" if self.args[0] else r"\times"
+
+    def _pretty(self, printer) -> prettyForm:
+        return prettyForm("✓" if self.args[0] else "✗")
+
+
+class GradientLength(sp.Expr):
+    """``‖∇C‖``: the length of the gradient of a cost, how steep the surface is where a run stands."""
+
+    def _latex(self, printer) -> str:
+        return rf"\lVert \nabla {printer._print(self.args[0])} \rVert"
+
+    def _pretty(self, printer) -> prettyForm:
+        return prettyForm(*stringPict.next("‖∇", printer._print(self.args[0]), "‖"))
+
+
+class Setting(sp.Expr):
+    """``0.9``, ``10⁻⁸``: a hyper-parameter with all its digits and no more, as a spec writes it
+    (``1e-08`` is set as a power of ten)."""
+
+    def _parts(self) -> tuple[str, str | None]:
+        written = f"{float(self.args[0]):g}"
+        if "e" not in written:
+            return written, None
+        mantissa, exponent = written.split("e")
+        return ("" if mantissa == "1" else mantissa), str(int(exponent))
+
+    def _latex(self, printer) -> str:
+        mantissa, exponent = self._parts()
+        if exponent is None:
+            return mantissa
+        return rf"{mantissa} \cdot 10^{{{exponent}}}" if mantissa else f"10^{{{exponent}}}"
+
+    def _pretty(self, printer) -> prettyForm:
+        mantissa, exponent = self._parts()
+        if exponent is None:
+            return prettyForm(mantissa)
+        power = "10" + exponent.translate(SUPERSCRIPTS)
+        return prettyForm(f"{mantissa}⋅{power}" if mantissa else power)

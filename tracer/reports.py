@@ -8,7 +8,8 @@ Each writer in :data:`WRITERS` returns its files by path under the folder:
 * the step-through page of :data:`PAGES` and :data:`OPTIMIZER_PAGES` (``tracer trace --format
   html``), e.g. ``mazur.html``, ``adam-mazur.html``;
 * the training reports of :data:`TRAININGS` (``tracer train``): ``NAME.md`` with its pictures as
-  PNG and SVG, ``NAME.tex`` with them as PDF, and ``NAME.pdf``;
+  PNG and SVG, ``NAME.tex`` with them as PDF, and ``NAME.pdf`` (those of :data:`TRAINING_PAGES`
+  also as ``NAME.html``);
 * an example handout in ``handout/`` (:data:`HANDOUT`);
 * in Korean, in ``ko/``: the worked example of ``mazur`` (``mazur.md`` with ``mazur.svg``,
   ``mazur.pdf``) and the example handout (``ko/handout/``).
@@ -121,10 +122,12 @@ TRAININGS = (
     ("optimizers-xor", "xor", 2000, (0.5,), COMPARED),
     ("optimizers-basins", "basins", 100, (1.0,), COMPARED),
 )
+TRAINING_PAGES = ("optimizers-xor",)  # the training reports also written as a page, plots inside
 
 
 def training_report_files(pdf: bool = True) -> dict[str, str | bytes]:
-    """Return the training reports of :data:`TRAININGS` in Markdown, LaTeX and PDF, with their pictures.
+    """Return the training reports of :data:`TRAININGS` in Markdown, LaTeX and PDF, with their
+    pictures, and those of :data:`TRAINING_PAGES` as an HTML page too.
 
     Each names the worked example of its step 1, ``PRESET.md``/``PRESET.pdf`` beside it.
     """
@@ -133,7 +136,8 @@ def training_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     for name, preset, steps, rates, compared in TRAININGS:
         optimizers = [parse_optimizer(o) for o in compared] or None
         training = train(load_spec(preset), steps, rates, source=preset, optimizers=optimizers)
-        files.update(training_files(training, name, kinds, worked=preset))
+        shown = (*kinds, "html") if name in TRAINING_PAGES else kinds
+        files.update(training_files(training, name, shown, worked=preset))
     return files
 
 

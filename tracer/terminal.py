@@ -128,7 +128,8 @@ def table(
     numeric column (``numeric``; by default, one whose body cells are all numbers) has its
     numbers aligned at the decimal point; other cells are left-aligned. With ``width``, a table
     wider than that wraps the words of its text cells (the widest column first, never a number)
-    onto more lines of the same row. ``paint``, one function per body row, styles that row's
+    onto more lines of the same row, and columns of numbers still too wide close up to one space
+    apart. ``paint``, one function per body row, styles that row's
     first cell once it is laid out (colour codes take no columns). Trailing spaces are dropped.
 
     >>> print(table([["h", "cost"], ["10⁻¹", "0.25"], ["10⁻²", "-1.125"], ["10⁻³", "12"]]))
@@ -160,6 +161,8 @@ def table(
     widths = [max(display_width(row[c]) for row in cells) for c in range(count)]
     if width is not None:
         widths = _narrowed(cells, widths, [bool(n) for n in numeric], width - indent - gap * (count - 1))
+        if indent + sum(widths) + gap * (count - 1) > width:
+            gap = 1  # the numbers alone are too wide: the columns close up rather than overflow
     lines = []
     for number, row in enumerate(cells):
         wrapped = [

@@ -22,12 +22,16 @@ class Span(NamedTuple):
     """Return-free piece of a sentence: prose (``math`` False, for the format to escape) or maths
     printed in the document's style.
 
-    ``baseline`` is the row of a Unicode picture that the words beside it sit on (0 for LaTeX).
+    ``baseline`` is the row of a Unicode picture that the words beside it sit on (0 for LaTeX);
+    ``code`` marks prose that is something to type (a command, a file name), set in a typewriter
+    face; ``link`` is the file it names, for formats that can link to it (Markdown, HTML).
     """
 
     text: str
     math: bool
     baseline: int = 0
+    code: bool = False
+    link: str = ""
 
 
 Sentence = tuple[Span, ...]
@@ -134,7 +138,26 @@ class Figure(NamedTuple):
     kind: str = "figure"
 
 
-Block = Heading | Paragraph | Bullets | Steps | Equations | Table | Figure
+class Picture(NamedTuple):
+    """Return-free plot drawn beside the document (a loss curve, the descent): ``source`` is its
+    file for formats that link it (Markdown, LaTeX; None: not written), ``inline`` its SVG for a
+    page that carries it, ``drawing`` its lines of text for the terminal (empty: no text form)."""
+
+    caption: str
+    source: str | None
+    inline: str | None
+    drawing: tuple[str, ...] = ()
+    kind: str = "picture"
+
+
+class Code(NamedTuple):
+    """Return-free command to type, shown as it is: the ``tracer`` command that makes a report again."""
+
+    text: str
+    kind: str = "code"
+
+
+Block = Heading | Paragraph | Bullets | Steps | Equations | Table | Figure | Picture | Code
 
 
 class Section(NamedTuple):

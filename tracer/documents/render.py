@@ -5,12 +5,14 @@ A document is a :class:`tracer.documents.blocks.Document` (the worked example fr
 macro per block kind (``templates/<kind>/``, their context described in ``templates/README.md``).
 There is one Jinja environment per kind of output, each with its filters registered by name:
 ``md`` and ``tex`` escape prose, ``paint`` colours terminal text, ``sentence`` sets prose and
-maths pictures in the terminal's lines, ``wrap`` wraps prose, ``table`` lays out a table block.
+maths pictures in the terminal's lines, ``wrap`` wraps prose, ``table`` lays out a table block,
+``command`` breaks a shell command to the terminal's width.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 from functools import cache
 
 import jinja2
@@ -24,6 +26,7 @@ from tracer.documents.prose import markdown_escape, tex_code, tex_escape
 from tracer.documents.styles import LatexStyle, PrettyStyle, typeset
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
 from tracer.templating import LATEX_SYNTAX, new_environment
+from tracer.terminal import display_width
 from tracer.terminal import table as text_table
 from tracer.trace import Trace, step_view
 
@@ -82,6 +85,7 @@ def environment(kind: str) -> jinja2.Environment:
     env.filters["sentence"] = _sentence
     env.filters["wrap"] = _wrap
     env.filters["table"] = _table
+    env.filters["command"] = _command
     return env
 
 
@@ -95,6 +99,19 @@ def _sentence(context: jinja2.runtime.Context, spans: tuple, lead: str = "") -> 
 def _wrap(context: jinja2.runtime.Context, text: str) -> str:
     """Return prose wrapped to the context's ``width``."""
     return typeset(((text, False, 0),), context["width"], indent=0)
+
+
+@jinja2.pass_context
+def _command(context: jinja2.runtime.Context, text: str) -> str:
+    """Return a shell command broken between its words to fit the context's ``width``, each line
+    but the last ending in `` \\`` so that it still pastes into a shell as one command."""
+    lines = [""]
+    for word in (shlex.quote(w) for w in shlex.split(text)):
+        if lines[-1] and display_width(lines[-1]) + 1 + display_width(word) + 2 > context["width"]:
+            lines[-1] += " \\"
+            lines.append("    ")
+        lines[-1] += ("" if lines[-1].strip() == "" else " ") + word
+    return "\n".join(lines)
 
 
 @jinja2.pass_context

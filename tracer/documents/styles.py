@@ -301,7 +301,7 @@ def typeset(spans: Sequence, width: int, lead: str = "", indent: int = 2) -> str
            2
     """
     groups: list[list[tuple[str, int]]] = []  # runs with no space to break at
-    for text, math, baseline in [(lead, False, 0), *spans]:
+    for text, math, baseline, *_marks in [(lead, False, 0), *spans]:
         pieces = [(text, baseline)] if math else [(t, 0) for t in _WORDS.findall(text)]
         for piece in pieces:
             if groups and not _ends_in_space(groups[-1][-1]):

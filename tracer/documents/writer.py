@@ -46,15 +46,15 @@ class Writer:
     def say(self, message: str, **parts: object) -> Sentence:
         """Return a translated ``message`` as Spans, each ``{name}`` replaced by ``parts[name]``.
 
-        A part that is a string is prose; a :class:`Span` is used as it is; anything else is maths,
-        printed inline in the style.
+        A part that is a string is prose; a :class:`Span` is used as it is, a tuple of them (a
+        sentence said before) is set in; anything else is maths, printed inline in the style.
         """
         spans: list[Span] = []
 
         def prose(text: str) -> None:
             if not text:
                 return
-            if spans and not spans[-1].math:
+            if spans and not spans[-1].math and not spans[-1].code:
                 spans[-1] = Span(spans[-1].text + text, False)
             else:
                 spans.append(Span(text, False))
@@ -63,10 +63,11 @@ class Writer:
         for field in _FIELD.finditer(message):
             prose(message[position : field.start()])
             part = parts[field.group(1)]
-            if isinstance(part, Span):
-                spans.append(part) if part.math else prose(part.text)
-            elif isinstance(part, str):
+            if isinstance(part, str):
                 prose(part)
+            elif isinstance(part, tuple):
+                for piece in (part,) if isinstance(part, Span) else part:
+                    spans.append(piece) if piece.math or piece.code else prose(piece.text)
             else:
                 text, baseline = self.style.inline(sp.sympify(part))
                 spans.append(Span(text, True, baseline))

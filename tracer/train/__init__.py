@@ -1,3 +1,3 @@
 """Gradient descent over many steps: the loop, the verdict per learning rate, plots, reports."""
 
-FORMATS = ("term", "md", "tex", "pdf", "json")
+FORMATS = ("term", "md", "tex", "pdf", "html", "json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from tracer.arguments import decimals, load, seed, spec_argument, spec_inputs, w
 from tracer.errors import UsageError
 from tracer.i18n import _
 from tracer.ids import parse
-from tracer.output import Outputs, check_stdout, to_stdout
+from tracer.output import Outputs, check_stdout, colour_wanted, to_stdout
 from tracer.printing import DEFAULT_DECIMALS, format_number
 from tracer.spec import NetworkSpec
 from tracer.train import FORMATS
@@ -125,7 +126,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         default="term",
         help=_(
             "term (default), md (with NAME-loss/descent.svg beside -o NAME.md), tex (with NAME-….pdf "
-            "beside -o NAME.tex), pdf (needs a TeX engine), json"
+            "beside -o NAME.tex), pdf (needs a TeX engine), html (one page, the plots inside), json"
         ),
     )
     p.add_argument("-o", "--output", metavar="PATH", help=_("write to this file; - or none: standard output"))
@@ -225,6 +226,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         PICTURE_KINDS,
         PICTURES,
         picture_files,
+        render_html,
         render_json,
         render_latex,
         render_markdown,
@@ -269,11 +271,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         text = render_latex(training, stem, args.decimals)
     elif args.format == "pdf":
         text = render_pdf(training, stem or "training", args.decimals, figures=files)
+    elif args.format == "html":
+        svgs = None if files is None else {name: files[f"{stem}-{name}.svg"] for name in PICTURES}
+        text = render_html(training, args.decimals, svgs)
     elif args.format == "json":
         text = render_json(training, written)
     else:
         unicode = to_stdout(args.output) and sys.stdout.isatty()
-        text = render_term(training, args.decimals, unicode, written)
+        colour = to_stdout(args.output) and colour_wanted()
+        width = shutil.get_terminal_size().columns
+        text = render_term(training, args.decimals, unicode, written, width, colour)
     outputs.publish(args.format, args.output, text)
     outputs.commit()
     return 0
