@@ -8,14 +8,20 @@ quantity must appear.
 """
 
 import re
+import tomllib
 
 import pytest
+import sympy as sp
 from document_cases import PRESETS, rendered, traced
 
+from tracer import trace
 from tracer.derive import symbol
+from tracer.documents.render import render_markdown, render_terminal
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
+from tracer.spec import from_dict, preset_text
 
-NUMBER = r"-?\d+(?:\.\d+)?"
+# A number as printed: 0.25, -1.5, or too small for the decimals 1.92 \cdot 10^{-10} / 1.92⋅10⁻¹⁰.
+NUMBER = r"-?\d+(?:\.\d+)?(?: \\cdot 10\^\{-?\d+\}|⋅10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?"
 
 
 def shown_values(kind: str, text: str) -> list[tuple[str, str]]:
@@ -52,29 +58,47 @@ def shown_values(kind: str, text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-@pytest.mark.parametrize("kind", ["md", "tex", "term"])
-@pytest.mark.parametrize("name", PRESETS)
-def test_every_shown_value_is_the_trace_value(name, kind):
-    result = traced(name)
+def read_back(result, kind: str, text: str, unshown: tuple[str, ...] = ()) -> None:
+    """Assert that every step of ``text`` shows its quantity's value as the printer prints it, and
+    that every computed quantity is shown (but those whose rule is in ``unshown``)."""
     printer = MathPrinter(result.naming, DEFAULT_DECIMALS)
     show = printer.text if kind == "term" else printer.latex
     by_symbol = {}
     for q in result.quantities:
         by_symbol.setdefault(show(symbol(q.ref)), []).append(q)
-    pairs = shown_values(kind, rendered(name, kind))
     seen = set()
     wrong = []
-    for name_shown, number in pairs:
+    for name_shown, number in shown_values(kind, text):
         quantities = by_symbol.get(name_shown, [])
         if len(quantities) != 1:
             continue
         q = quantities[0]
         seen.add(q.ref)
-        if number != printer.number(q.value):
-            wrong.append(f"{q.id}: shows {number}, trace has {printer.number(q.value)}")
+        if number != show(sp.Float(q.value)):
+            wrong.append(f"{q.id}: shows {number}, trace has {show(sp.Float(q.value))}")
     assert not wrong, "\n".join(wrong)
-    missing = [q.id for q in result.quantities if not q.given and q.ref not in seen]
+    missing = [q.id for q in result.quantities if not (q.given or q.ref in seen or q.rule in unshown)]
     assert not missing, f"computed quantities never shown with their value: {missing}"
+
+
+@pytest.mark.parametrize("kind", ["md", "tex", "term"])
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_shown_value_is_the_trace_value(name, kind):
+    read_back(traced(name), kind, rendered(name, kind))
+
+
+@pytest.mark.parametrize("kind", ["md", "term"])
+def test_a_number_too_small_for_the_decimals_keeps_three_significant_digits(kind):
+    # Adam's second moment after one step of Mazur's network: (1 − β₂)·g² ≈ 1.92·10⁻¹⁰, which
+    # nine decimals would print as 0 (and then 0 / (1 − 0.999) = 0.000000192 would read wrong).
+    data = tomllib.loads(preset_text("mazur"))
+    data.update(learning_rate=0.01, optimizer={"name": "adam"})
+    result = trace(from_dict(data))
+    v = result["v[1][1][1]"].value
+    assert 1.9e-10 < v < 1.95e-10
+    text = render_markdown(result) if kind == "md" else render_terminal(result, width=100)
+    assert ("1.92 \\cdot 10^{-10}" if kind == "md" else "1.92⋅10⁻¹⁰") in text
+    read_back(result, kind, text, unshown=("frozen",))  # "the biases are frozen", said once
 
 
 def test_the_reader_finds_steps_and_continuations():

@@ -18,7 +18,7 @@ from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from tracer.i18n import _
-from tracer.printing import Operand, join_operands, shown_number
+from tracer.printing import SUPERSCRIPTS, Operand, join_operands, shown_number
 
 
 def _operands(printer, parts: tuple, separator: str) -> list[Operand]:
@@ -318,26 +318,6 @@ def matrix(rows: list[list[float]]) -> sp.ImmutableMatrix:
     (1, 2)
     """
     return sp.ImmutableMatrix([[shown_number(v) for v in row] for row in rows])
-
-
-class Scientific(sp.Expr):
-    """``9.29 · 10⁻¹¹``: a number too small for the decimals printed, with three significant digits
-    (a gradient length that would print as 0 while the weights still move)."""
-
-    def _parts(self) -> tuple[str, int]:
-        mantissa, exponent = f"{float(self.args[0]):.2e}".split("e")
-        return mantissa, int(exponent)
-
-    def _latex(self, printer) -> str:
-        mantissa, exponent = self._parts()
-        return rf"{mantissa} \cdot 10^{{{exponent}}}"
-
-    def _pretty(self, printer) -> prettyForm:
-        mantissa, exponent = self._parts()
-        return prettyForm(f"{mantissa}⋅10{str(exponent).translate(SUPERSCRIPTS)}")
-
-
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 class Tick(sp.Expr):

@@ -10,12 +10,14 @@ Two extensions, both by subclassing the printers rather than editing their outpu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import ClassVar, NamedTuple
 
 import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.pretty_symbology import xsym
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
@@ -27,10 +29,12 @@ DEFAULT_DECIMALS = 9
 
 
 LARGE = 1e15  # from here on numbers are written as 1.5e20
+SIGNIFICANT = 3  # digits a document shows of a number at the least (1.92·10⁻¹⁰, not 0)
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def format_number(
-    value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-", fixed: bool = False, tiny: bool = False
+    value: float, decimals: int = DEFAULT_DECIMALS, minus: str = "-", fixed: bool = False
 ) -> str:
     """Return ``value`` as printed everywhere in tracer: rounded to ``decimals``, no trailing zeros.
 
@@ -50,15 +54,8 @@ def format_number(
 
     >>> format_number(1e30), format_number(-1.5e200, 4)
     ('1e30', '-1.5e200')
-
-    With ``tiny`` a number that is not 0 but rounds to 0 is written in scientific notation too, so
-    that a worked step never shows 0 for Adam's second moment of a small gradient:
-
-    >>> format_number(1.7891983e-10, tiny=True), format_number(-2.5e-12, 4, tiny=True)
-    ('1.7891983e-10', '-2.5e-12')
     """
-    scientific = abs(value) >= LARGE or (tiny and value != 0 and abs(value) < 0.5 * 10.0**-decimals)
-    if scientific and abs(value) != float("inf"):
+    if abs(value) >= LARGE and abs(value) != float("inf"):
         mantissa, exponent = f"{abs(value):.{decimals}e}".split("e")
         if "." in mantissa:
             mantissa = mantissa.rstrip("0").rstrip(".")
@@ -67,6 +64,32 @@ def format_number(
     if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
     return text if value >= 0 or not text.strip("0.") else minus + text
+
+
+def scientific(
+    value: float, decimals: int = DEFAULT_DECIMALS, significant: int = SIGNIFICANT
+) -> tuple[str, int] | None:
+    """Return the mantissa and exponent of a number that ``decimals`` places would show with fewer
+    than ``significant`` significant digits, unless those few already give it to one part in
+    10⁴ (0.05, ε = 0.00000001); None for a number the places show (or zero, or not finite, or
+    any number when ``significant`` is 0: numbers to exactly ``decimals`` places).
+
+    Adam's second moment of a small gradient, 1.92·10⁻¹⁰, would print as 0, and a formula
+    would read 0 / 0.001 = 0.000000192; a gradient check's distances would read 0.000000006 and
+    then 0 where they grow again. Documents print such numbers as 1.92·10⁻¹⁰
+    (:func:`format_number` stays the format of answers, which are asked to a number of decimals).
+
+    >>> scientific(1.9234e-10), scientific(6.1135e-08), scientific(0.000438568), scientific(1e-08)
+    (('1.92', -10), ('6.11', -8), None, None)
+    """
+    if not significant or value == 0 or not math.isfinite(value) or abs(value) >= LARGE:
+        return None
+    fixed = format_number(value, decimals)
+    digits = len(fixed.lstrip("-").replace(".", "").lstrip("0"))
+    if digits >= significant or abs(float(fixed) - value) <= abs(value) * 1e-4:
+        return None
+    mantissa, exponent = f"{value:.{significant - 1}e}".split("e")
+    return mantissa, int(exponent)  # 6.00·10⁻⁹: its zeros are significant digits too
 
 
 class Shown(sp.UnevaluatedExpr):
@@ -166,7 +189,7 @@ class TracerLatexPrinter(LatexPrinter):
         "mul_symbol": "dot",
         "order": "none",
         "row_break": "\\\\",
-        "tiny": False,
+        "significant": SIGNIFICANT,
     }
 
     def __init__(self, settings: dict | None = None) -> None:
@@ -187,9 +210,21 @@ class TracerLatexPrinter(LatexPrinter):
         return _upright(base), [_upright(s) for s in supers], [_upright(s) for s in subs]
 
     def _print_Float(self, expr: sp.Float) -> str:
-        text = format_number(float(expr), self._settings["decimals"], tiny=self._settings["tiny"])
-        mantissa, e, exponent = text.partition("e")
-        return rf"{mantissa} \cdot 10^{{{exponent}}}" if e else text
+        small = scientific(float(expr), self._settings["decimals"], self._settings["significant"])
+        if small is None:
+            return format_number(float(expr), self._settings["decimals"])
+        mantissa, exponent = small
+        return rf"{mantissa} \cdot 10^{{{exponent}}}"
+
+    def parenthesize(self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False) -> str:
+        # A number written 1.92·10⁻¹⁰ is a product: in parentheses as a factor or a base.
+        number = item.args[0] if isinstance(item, sp.UnevaluatedExpr) else item
+        small = isinstance(number, sp.Float) and scientific(
+            float(number), self._settings["decimals"], self._settings["significant"]
+        )
+        if small and level >= PRECEDENCE["Mul"]:
+            return rf"\left({self._print(item)}\right)"
+        return super().parenthesize(item, level, is_neg, strict)
 
     def _print_matrix_contents(self, expr: sp.MatrixBase) -> str:
         # Setting ``row_break`` to "\\\\" plus a newline suits Markdown, whose renderers protect
@@ -259,7 +294,7 @@ class TracerPrettyPrinter(PrettyPrinter):
         "wrap_line": False,
         "minus": "-",
         "inline_fractions": False,
-        "tiny": False,
+        "significant": SIGNIFICANT,
     }
 
     def __init__(self, settings: dict | None = None) -> None:
@@ -285,11 +320,14 @@ class TracerPrettyPrinter(PrettyPrinter):
         return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
-        return prettyForm(
-            format_number(
-                float(expr), self._settings["decimals"], self._settings["minus"], tiny=self._settings["tiny"]
-            )
-        )
+        small = scientific(float(expr), self._settings["decimals"], self._settings["significant"])
+        if small is None:
+            return prettyForm(format_number(float(expr), self._settings["decimals"], self._settings["minus"]))
+        mantissa, exponent = small
+        sign = self._settings["minus"] if mantissa.startswith("-") else ""
+        power = "10" + str(exponent).translate(SUPERSCRIPTS)
+        # A product: a power or a product around it puts it in parentheses.
+        return prettyForm(f"{sign}{mantissa.lstrip('-')}⋅{power}", binding=prettyForm.MUL)
 
     def _print_Rational(self, expr: sp.Rational) -> prettyForm:
         if expr.q != 1 and self._settings["inline_fractions"]:
@@ -485,9 +523,9 @@ class MathPrinter:
     ``latex(expr)`` gives LaTeX, ``text(expr)`` one-line Unicode, ``pretty(expr)`` the 2-D
     Unicode picture SymPy draws for the terminal. ``minus`` is the sign of a negative number in
     the Unicode printings (see :func:`format_number`); ``inline_fractions`` prints every fraction
-    on one line, ``13/18`` (for a picture's labels), where SymPy would stack a long one; with
-    ``tiny`` a number that is not 0 but rounds to 0 is written ``1.92e-10`` (a worked example's
-    steps), not 0 (a check report's differences, where such a number is rounding noise).
+    on one line, ``13/18`` (for a picture's labels), where SymPy would stack a long one.
+    ``significant`` digits at the least are shown of a number too small for the decimals, in
+    scientific notation (:func:`scientific`); 0 prints every number to ``decimals`` places.
     """
 
     def __init__(
@@ -497,20 +535,19 @@ class MathPrinter:
         row_break: str = "\\\\",
         minus: str = "-",
         inline_fractions: bool = False,
-        tiny: bool = False,
+        significant: int = SIGNIFICANT,
     ) -> None:
         self.naming = naming
         self.decimals = decimals
-        self.tiny = tiny
         self._latex = TracerLatexPrinter(
-            {"naming": naming, "decimals": decimals, "row_break": row_break, "tiny": tiny}
+            {"naming": naming, "decimals": decimals, "row_break": row_break, "significant": significant}
         )
         settings = {
             "naming": naming,
             "decimals": decimals,
             "minus": minus,
             "inline_fractions": inline_fractions,
-            "tiny": tiny,
+            "significant": significant,
         }
         self._pretty = TracerPrettyPrinter(settings)
         self._forms: dict[sp.Expr, prettyForm] = {}
@@ -553,7 +590,3 @@ class MathPrinter:
     def text(self, expr: sp.Expr) -> str:
         """Return one-line Unicode, e.g. ``w³₁₂`` or ``∂C/∂w³₁₂`` for a symbol."""
         return self.pretty(expr)
-
-    def number(self, value: float) -> str:
-        """Return a value in the document's number format."""
-        return format_number(value, self.decimals, tiny=self.tiny)

@@ -108,8 +108,10 @@ class Feedback(Writer):
         return blocks
 
     def number(self, value: float, signed: bool = False):  # type: ignore[override]
-        """Return a number as maths; a difference with its sign (+0.00003, −0.1, 0)."""
-        span = super().number(value)
+        """Return a number as maths; a difference with its sign (+0.00003, −0.1, 0), to the decimals
+        printed (what is below them, 5.6·10⁻¹⁷ between 0.5925 typed and 0.5925 computed, is
+        float64's rounding, not the student's)."""
+        span = super().number(round(value, self.style.printer.decimals) if signed else value)
         if signed and not span.text.startswith("-") and span.text != "0":
             return span._replace(text="+" + span.text)
         return span

@@ -24,7 +24,7 @@ from tracer.documents.lesson import lesson
 from tracer.documents.page import page_context
 from tracer.documents.prose import markdown_escape, tex_code, tex_escape
 from tracer.documents.styles import LatexStyle, PrettyStyle, typeset
-from tracer.printing import DEFAULT_DECIMALS, MathPrinter
+from tracer.printing import DEFAULT_DECIMALS, SIGNIFICANT, MathPrinter
 from tracer.templating import LATEX_SYNTAX, new_environment
 from tracer.terminal import display_width
 from tracer.terminal import table as text_table
@@ -137,12 +137,18 @@ def document(
     decimals: int = DEFAULT_DECIMALS,
     markdown: bool = False,
     highlighted: frozenset[str] = frozenset(),
+    fixed: bool = False,
 ) -> Document:
     """Return the worked example in the LaTeX style (for Markdown, matrix rows end their lines).
 
-    Steps whose canonical ids are in ``highlighted`` are marked for the templates to box.
+    Steps whose canonical ids are in ``highlighted`` are marked for the templates to box. With
+    ``fixed`` every number is printed to ``decimals`` places, as a handout asks its answers; else
+    a number too small for them keeps three significant digits (1.92·10⁻¹⁰).
     """
-    printer = MathPrinter(trace.naming, decimals, row_break="\\\\\n" if markdown else "\\\\", tiny=True)
+    significant = 0 if fixed else SIGNIFICANT
+    printer = MathPrinter(
+        trace.naming, decimals, row_break="\\\\\n" if markdown else "\\\\", significant=significant
+    )
     return lesson(trace, LatexStyle(printer), highlighted)
 
 
@@ -188,6 +194,6 @@ def render_terminal(
 ) -> str:
     """Return the worked example for a terminal ``width`` columns wide, in colour if asked."""
     # Pictures are indented by up to four columns.
-    doc = lesson(trace, PrettyStyle(MathPrinter(trace.naming, decimals, tiny=True), width - 4))
+    doc = lesson(trace, PrettyStyle(MathPrinter(trace.naming, decimals), width - 4))
     template = environment("term").get_template("term/document.txt.j2")
     return template.render(doc=doc, width=width, colour=colour)

@@ -63,11 +63,8 @@ class LatexStyle:
         return self.math(expr), 0
 
     def number(self, value: float | sp.Rational) -> str:
-        """Return ``value`` in the number format; an exact Rational as a LaTeX fraction, a tiny or
-        huge float as ``1.5 \\cdot 10^{-10}``."""
-        if isinstance(value, sp.Rational):
-            return self.math(shown_number(value))
-        return self.printer.latex(sp.Float(value))
+        """Return ``value`` in the number format; an exact Rational as a LaTeX fraction."""
+        return self.math(shown_number(value))
 
     def equation(self, *parts: sp.Expr) -> str:
         """Return ``a = b = c`` as one line of LaTeX; templates break it where they need to.
@@ -112,9 +109,7 @@ class PrettyStyle:
 
     def number(self, value: float | sp.Rational) -> str:
         """Return ``value`` in the number format; an exact Rational as ``3/8``."""
-        if isinstance(value, sp.Rational):
-            return self.label(shown_number(value))
-        return self.printer.number(value)
+        return self.label(shown_number(value))
 
     def equation(self, *parts: sp.Expr) -> str:
         """Return ``a = b = c`` as a picture no wider than the width, if the pieces allow.

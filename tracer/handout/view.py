@@ -132,7 +132,9 @@ def _phrase(words: list[str]) -> str:
 def _sheet(handout: Handout, variant: Variant, format: str, style: LatexStyle) -> Sheet:
     """Return one variant's view: its Document (asked steps highlighted) and its asked table."""
     ids = frozenset(str(ref) for ref in handout.asked)
-    doc = document(variant.trace, handout.request.decimals, markdown=format == "md", highlighted=ids)
+    doc = document(
+        variant.trace, handout.request.decimals, markdown=format == "md", highlighted=ids, fixed=True
+    )
     values, naming = variant.trace.values, variant.trace.naming
     asked = tuple(
         Asked(

@@ -23,7 +23,6 @@ from tracer.display import (
     GradientLength,
     Listed,
     Product,
-    Scientific,
     Setting,
     Tick,
     Total,
@@ -130,15 +129,12 @@ class Report(Writer):
         """Return a symbol as one line of maths (a table cell, a name in a sentence)."""
         return Span(self.style.label(expr), True)
 
-    def value(self, value: float, small: bool = False) -> Span:
-        """Return a number as maths; ``nan`` in words, ±∞ as maths; with ``small`` a number that would
-        print as 0 while it is not (a vanishing ‖∇C‖) in scientific notation."""
+    def value(self, value: float) -> Span:
+        """Return a number as maths; ``nan`` in words, ±∞ as maths."""
         if math.isnan(value):
             return Span(_("not a number"), False)
         if math.isinf(value):
             return self.label(sp.oo if value > 0 else -sp.oo)
-        if small and value != 0 and format_number(value, self.style.printer.decimals) in ("0", "-0"):
-            return self.label(Scientific(sp.Float(value)))
         return self.number(value)
 
     def vector(self, values: Sequence[float]) -> Span:
@@ -358,7 +354,7 @@ class Report(Writer):
                     "plateau the steps cannot leave, not a valley."
                 ),
                 gradient=self.gradient(),
-                norm=self.value(v.gradient_norm, small=True),
+                norm=self.value(v.gradient_norm),
                 **numbers,
             )
         if v.non_finite_at is not None:
@@ -480,7 +476,7 @@ class Report(Writer):
             (
                 self.say(str(r.step)),
                 (self.value(r.loss),),
-                (self.value(r.gradient_norm, small=True),),
+                (self.value(r.gradient_norm),),
                 *((self.value(w),) for w in r.watched),
             )
             for r in run.rows
