@@ -12,6 +12,7 @@ temporary folder for a person to look at.
 import json
 import math
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from tracer.handout.model import Request, make_handout
 from tracer.handout.render import handout_files
 from tracer.handout.view import view
 from tracer.ids import parse
-from tracer.spec import preset_names
+from tracer.spec import from_dict, preset_names, preset_text
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -52,6 +53,14 @@ def browser():
         chromium.close()
 
 
+def adam_steps(steps: int = 3):
+    """Return the worked example of three Adam steps on Mazur's network (lr 0.01, as PyTorch's numbers)."""
+    data = tomllib.loads(preset_text("mazur"))
+    data.update(learning_rate=0.01, optimizer={"name": "adam"})
+    data.pop("published", None)
+    return trace(from_dict(data), steps)
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
@@ -60,6 +69,8 @@ def pages(tmp_path_factory):
         path = folder / f"{name}.html"
         path.write_text(render_html(trace(load_spec(name))), encoding="utf-8")
         written[name] = path
+    written["adam-steps"] = folder / "adam-steps.html"
+    written["adam-steps"].write_text(render_html(adam_steps()), encoding="utf-8")
     return written
 
 
@@ -163,6 +174,50 @@ def test_next_lights_each_step_and_what_it_depends_on(opened):
     assert [p[1] for p in forward] == sorted(p[1] for p in forward)
     deltas = [next(iter(expected_places([i], 2))) for i in seen if i.startswith("delta[")]
     assert [p[1] for p in deltas] == sorted((p[1] for p in deltas), reverse=True)
+
+
+def test_the_page_of_several_steps_steps_through_every_step(opened, tmp_path_factory):
+    """Three Adam steps: → reaches every step of every step in order, each lighting its own
+    quantities and what they depend on (across steps: W@2 reads W'@1), and every quantity's
+    JavaScript, the cost after each step's update included, gives its value."""
+    page = opened("adam-steps")
+    assert page.requests == [] and page.errors == []
+    assert page.page.locator(".katex-error").count() == 0
+    result = adam_steps()
+    steps = page.page.eval_on_selector_all(".document .step", "els => els.map(e => e.dataset.id)")
+    assert steps == [s.id for s in document(result).steps()]
+    assert "W[1][1][1]@2" in steps and "v_hat[2][2][2]@3" in steps
+    state = """() => ({
+        id: document.querySelector('.step.current').dataset.id,
+        depends: document.querySelector('.step.current').dataset.depends,
+        lit: Array.from(document.querySelectorAll('.lit')).map(e => e.dataset.place),
+    })"""
+    for number, id in enumerate(steps):
+        if number:
+            page.page.keyboard.press("ArrowRight")
+        current = page.page.evaluate(state)
+        assert current["id"] == id
+        ids = [id, *current["depends"].split()]
+        assert all(i in result for i in ids), id
+        assert set(current["lit"]) == expected_places(ids, 2), id
+    assert page.page.locator(".position").inner_text() == f"Step {len(steps)} of {len(steps)}"
+    shot = tmp_path_factory.getbasetemp() / "adam-steps-page.png"
+    page.page.locator('.step[data-id="m[2][1][1]@2"]').scroll_into_view_if_needed()
+    page.page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+    computed = page.page.evaluate(
+        """() => {
+        const data = JSON.parse(document.querySelector('.tracer-data').textContent);
+        const values = {};
+        for (const q of data.quantities) values[q.id] = q.value;
+        const out = {};
+        for (const q of data.quantities) if (q.js !== null) out[q.id] = new Function('v', q.js)(values);
+        return out;
+    }"""
+    )
+    assert {"C'@1", "C'@2", "C'@3"} <= set(computed)
+    for id, value in computed.items():
+        assert math.isclose(value, float(result[id].value), rel_tol=1e-9, abs_tol=1e-12), id
 
 
 def test_previous_goes_back_and_show_all_shows_everything(opened):
