@@ -165,7 +165,7 @@ def test_next_lights_each_step_and_what_it_depends_on(opened):
         assert current["id"] == id
         ids = [id, *current["depends"].split()]
         assert set(current["lit"]) == expected_places(ids, 2), id
-        assert current["position"] == f"Step {number + 1} of {len(steps)}"
+        assert current["position"] == f"Calculation {number + 1} of {len(steps)}"
         # every step after the current one is hidden
         assert current["later"] == len(steps) - number - 1
         seen.append(id)
@@ -200,7 +200,7 @@ def test_the_page_of_several_steps_steps_through_every_step(opened, tmp_path_fac
         ids = [id, *current["depends"].split()]
         assert all(i in result for i in ids), id
         assert set(current["lit"]) == expected_places(ids, 2), id
-    assert page.page.locator(".position").inner_text() == f"Step {len(steps)} of {len(steps)}"
+    assert page.page.locator(".position").inner_text() == f"Calculation {len(steps)} of {len(steps)}"
     shot = tmp_path_factory.getbasetemp() / "adam-steps-page.png"
     page.page.locator('.step[data-id="m[2][1][1]@2"]').scroll_into_view_if_needed()
     page.page.screenshot(path=str(shot))
@@ -226,11 +226,11 @@ def test_previous_goes_back_and_show_all_shows_everything(opened):
     assert previous.is_disabled()
     for _ in range(3):
         page.page.keyboard.press("ArrowRight")
-    assert page.page.locator(".position").inner_text().startswith("Step 4 of")
+    assert page.page.locator(".position").inner_text().startswith("Calculation 4 of")
     page.page.keyboard.press("ArrowLeft")
-    assert page.page.locator(".position").inner_text().startswith("Step 3 of")
+    assert page.page.locator(".position").inner_text().startswith("Calculation 3 of")
     previous.click()
-    assert page.page.locator(".position").inner_text().startswith("Step 2 of")
+    assert page.page.locator(".position").inner_text().startswith("Calculation 2 of")
     hidden = page.page.locator(".document .later").count()
     assert hidden > 100
     page.page.get_by_role("button", name="Show all").click()
