@@ -1,7 +1,8 @@
 """The HTML page in a real browser: Debian's Chromium driven by Playwright (never ``playwright install``).
 
 Loaded from ``file://`` with every request routed and counted: no request at all, every formula
-typeset by KaTeX, no KaTeX error. → through every step lights up on the diagram exactly the step's
+typeset by KaTeX, no KaTeX error (so are a handout's exercise and key pages, the key's asked values
+boxed). → through every step lights up on the diagram exactly the step's
 quantity and what it depends on; ← goes back; "Show all" shows everything. The self-test marks
 the answers of ``tests/quiz_cases.json`` as ``tracer check`` does (``tests/test_quiz_cases.py``),
 and every quantity's JavaScript formula gives the Trace's value. A screenshot is kept in pytest's
@@ -11,14 +12,18 @@ temporary folder for a person to look at.
 import json
 import math
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from tracer import load_spec, trace
 from tracer.documents.render import document, render_html
+from tracer.handout.model import Request, make_handout
+from tracer.handout.render import handout_files
+from tracer.handout.view import view
 from tracer.ids import parse
-from tracer.spec import preset_names
+from tracer.spec import from_dict, preset_names, preset_text
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -48,6 +53,14 @@ def browser():
         chromium.close()
 
 
+def adam_steps(steps: int = 3):
+    """Return the worked example of three Adam steps on Mazur's network (lr 0.01, as PyTorch's numbers)."""
+    data = tomllib.loads(preset_text("mazur"))
+    data.update(learning_rate=0.01, optimizer={"name": "adam"})
+    data.pop("published", None)
+    return trace(from_dict(data), steps)
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
@@ -56,6 +69,8 @@ def pages(tmp_path_factory):
         path = folder / f"{name}.html"
         path.write_text(render_html(trace(load_spec(name))), encoding="utf-8")
         written[name] = path
+    written["adam-steps"] = folder / "adam-steps.html"
+    written["adam-steps"].write_text(render_html(adam_steps()), encoding="utf-8")
     return written
 
 
@@ -166,7 +181,7 @@ def test_next_lights_each_step_and_what_it_depends_on(opened):
         assert current["id"] == id
         ids = [id, *current["depends"].split()]
         assert set(current["lit"]) == expected_places(ids, 2), id
-        assert current["position"] == f"Step {number + 1} of {len(steps)}"
+        assert current["position"] == f"Calculation {number + 1} of {len(steps)}"
         # every step after the current one is hidden
         assert current["later"] == len(steps) - number - 1
         seen.append(id)
@@ -177,17 +192,61 @@ def test_next_lights_each_step_and_what_it_depends_on(opened):
     assert [p[1] for p in deltas] == sorted((p[1] for p in deltas), reverse=True)
 
 
+def test_the_page_of_several_steps_steps_through_every_step(opened, tmp_path_factory):
+    """Three Adam steps: → reaches every step of every step in order, each lighting its own
+    quantities and what they depend on (across steps: W@2 reads W'@1), and every quantity's
+    JavaScript, the cost after each step's update included, gives its value."""
+    page = opened("adam-steps")
+    assert page.requests == [] and page.errors == []
+    assert page.page.locator(".katex-error").count() == 0
+    result = adam_steps()
+    steps = page.page.eval_on_selector_all(".document .step", "els => els.map(e => e.dataset.id)")
+    assert steps == [s.id for s in document(result).steps()]
+    assert "W[1][1][1]@2" in steps and "v_hat[2][2][2]@3" in steps
+    state = """() => ({
+        id: document.querySelector('.step.current').dataset.id,
+        depends: document.querySelector('.step.current').dataset.depends,
+        lit: Array.from(document.querySelectorAll('.lit')).map(e => e.dataset.place),
+    })"""
+    for number, id in enumerate(steps):
+        if number:
+            page.page.keyboard.press("ArrowRight")
+        current = page.page.evaluate(state)
+        assert current["id"] == id
+        ids = [id, *current["depends"].split()]
+        assert all(i in result for i in ids), id
+        assert set(current["lit"]) == expected_places(ids, 2), id
+    assert page.page.locator(".position").inner_text() == f"Calculation {len(steps)} of {len(steps)}"
+    shot = tmp_path_factory.getbasetemp() / "adam-steps-page.png"
+    page.page.locator('.step[data-id="m[2][1][1]@2"]').scroll_into_view_if_needed()
+    page.page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+    computed = page.page.evaluate(
+        """() => {
+        const data = JSON.parse(document.querySelector('.tracer-data').textContent);
+        const values = {};
+        for (const q of data.quantities) values[q.id] = q.value;
+        const out = {};
+        for (const q of data.quantities) if (q.js !== null) out[q.id] = new Function('v', q.js)(values);
+        return out;
+    }"""
+    )
+    assert {"C'@1", "C'@2", "C'@3"} <= set(computed)
+    for id, value in computed.items():
+        assert math.isclose(value, float(result[id].value), rel_tol=1e-9, abs_tol=1e-12), id
+
+
 def test_previous_goes_back_and_show_all_shows_everything(opened):
     page = opened()
     previous = page.page.get_by_role("button", name="Previous")
     assert previous.is_disabled()
     for _ in range(3):
         page.page.keyboard.press("ArrowRight")
-    assert page.page.locator(".position").inner_text().startswith("Step 4 of")
+    assert page.page.locator(".position").inner_text().startswith("Calculation 4 of")
     page.page.keyboard.press("ArrowLeft")
-    assert page.page.locator(".position").inner_text().startswith("Step 3 of")
+    assert page.page.locator(".position").inner_text().startswith("Calculation 3 of")
     previous.click()
-    assert page.page.locator(".position").inner_text().startswith("Step 2 of")
+    assert page.page.locator(".position").inner_text().startswith("Calculation 2 of")
     hidden = page.page.locator(".document .later").count()
     assert hidden > 100
     page.page.get_by_role("button", name="Show all").click()
@@ -299,3 +358,54 @@ def test_the_maths_uses_only_the_vendored_fonts(still, name):
     )
     assert used
     assert {tuple(u.split("|")) for u in used} <= VENDORED_FONTS
+
+
+HANDOUT = Request("mazur", 1, 42, hand_in="both", format="html")
+
+
+@pytest.fixture(scope="module")
+def handout_pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("handout")
+    for name, content in handout_files(make_handout(load_spec("mazur"), HANDOUT)).items():
+        (folder / name).write_text(content, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["variant-01-exercise", "variant-01-key"])
+def test_a_handout_page_makes_no_request_and_typesets_every_formula(
+    browser, handout_pages, name, tmp_path_factory
+):
+    page = Opened(browser, handout_pages / f"{name}.html")
+    try:
+        assert page.requests == []
+        assert page.errors == []
+        assert page.page.locator(".katex-error").count() == 0
+        assert page.page.locator(".math").count() > (100 if name.endswith("key") else 30)
+        untypeset = page.page.eval_on_selector_all(
+            ".math", "els => els.filter(e => !e.querySelector('.katex')).length"
+        )
+        assert untypeset == 0
+        boxed = page.page.eval_on_selector_all(
+            ".step.asked .value",
+            "els => els.map(e => [e.closest('.step').dataset.id, getComputedStyle(e).borderTopStyle])",
+        )
+        if name.endswith("key"):
+            asked = {a.id for a in view(make_handout(load_spec("mazur"), HANDOUT)).sheets[0].asked}
+            assert {id for id, _ in boxed} == asked and {style for _, style in boxed} == {"solid"}
+            assert page.page.locator("figure.diagram").count() == 0
+        else:
+            assert boxed == []
+            assert page.page.locator("figure.diagram svg").is_visible()
+        # printing shows the whole sheet: nothing is hidden
+        page.page.emulate_media(media="print")
+        hidden = page.page.eval_on_selector_all(
+            ".sheet .unit", "els => els.filter(e => !e.offsetParent).length"
+        )
+        assert hidden == 0
+        page.page.emulate_media(media="screen")
+        shot = tmp_path_factory.getbasetemp() / f"handout-{name}.png"
+        page.page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        assert shot.stat().st_size > 10_000
+    finally:
+        page.close()

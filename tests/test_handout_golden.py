@@ -1,8 +1,9 @@
-"""Golden files of handout sheets and keys: one case per way of handing in, in Markdown and LaTeX.
+"""Golden files of handout sheets and keys: one case per way of handing in, in Markdown, LaTeX and HTML.
 
 Each case is a request (the input), the files it renders, and ``CASE.asked.txt``, a dump of the
 view model's asked table (symbol, id, name, TOML key, value), so a diff shows at once whether the
-model or a template changed. Regenerate with::
+model or a template changed. An HTML page is kept without the KaTeX it inlines (the vendored
+files). Regenerate with::
 
     python3 -m pytest tests/test_handout_golden.py --regen-golden
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tracer import load_spec
+from tracer.documents import katex
 from tracer.handout.model import Request, make_handout
 from tracer.handout.render import sheet_sources
 from tracer.handout.view import view
@@ -21,7 +23,15 @@ CASES = {
     "mazur-paper": Request("mazur", 1, 42, hand_in="paper"),
     "mazur-file": Request("mazur", 1, 42, hand_in="file", format="tex"),
     "relu-exact-both": Request("relu", 1, 7, exact=True, hand_in="both"),
+    "mazur-both": Request("mazur", 1, 42, hand_in="both", format="html"),
 }
+
+
+def without_katex(text: str) -> str:
+    """Return a page with the KaTeX it inlines replaced by the names of the vendored files."""
+    return text.replace(katex.stylesheet(), "/* katex.min.css */").replace(
+        katex.script(), "/* katex.min.js */"
+    )
 
 
 def rendered(case: str) -> dict[str, str]:
@@ -29,7 +39,10 @@ def rendered(case: str) -> dict[str, str]:
     request = CASES[case]
     handout = make_handout(load_spec(request.source), request)
     shown = view(handout)
-    files = {f"{case}.{name.split('-', 2)[2]}": text for name, text in sheet_sources(handout, shown).items()}
+    files = {
+        f"{case}.{name.split('-', 2)[2]}": without_katex(text)
+        for name, text in sheet_sources(handout, shown).items()
+    }
     rows = ["\t".join(map(str, asked)) for asked in shown.sheets[0].asked]
     files[f"{case}.asked.txt"] = "\n".join(rows) + "\n"
     return files

@@ -94,6 +94,9 @@ def test_titles_maths_and_images_survive_the_escaping(files):
     text = page.text_content()
     assert r"\(\displaystyle \frac{\partial E_{\mathrm{total}}}{\partial w_{5}}\)" in text
     assert r"\left[\begin{matrix}w_{1} & w_{2}\\" in text  # & and \\ of a matrix, unescaped
+    # the page's macros in their LMS mode: every formula for MathJax, none left for KaTeX
+    assert page.find_class("math") == [] and text.count(r"\(") > 20 and r"\[\begin{aligned}" in text
+    assert page.findtext(".//h4") == "Conventions" and page.find(".//table").get("border") == "1"
     (image,) = page.findall(".//img")
     attached = question.find("questiontext/file")
     assert image.get("src") == f"@@PLUGINFILE@@/{attached.get('name')}"

@@ -308,5 +308,3 @@ def test_bad_optimizer_on_the_command_line_is_one_line_and_status_2(tmp_path, ca
     assert err == 'tracer: optimizer.name: unknown optimizer "adma"; did you mean "adam"?\n'
     assert main(["train", "xor", "--optimizers", "gd,rmsprp"]) == 2
     assert capsys.readouterr().err.startswith('tracer: --optimizers: unknown optimizer "rmsprp"')
-    assert main(["trace", "mazur", "--steps", "2"]) == 2  # several steps: JSON only, for now
-    assert "--format json" in capsys.readouterr().err

@@ -25,13 +25,13 @@ from tracer.argparse_messages import translate_argparse
 from tracer.derive import symbol
 from tracer.documents.pdf import check_fits
 from tracer.documents.publish import FORMATS, document
-from tracer.errors import Interrupted, TracerError, UsageError
+from tracer.errors import Interrupted, TracerError
 from tracer.handout.cli import add_parser as add_handout
 from tracer.i18n import LANGUAGES, _, from_environment, requested, use
 from tracer.output import Outputs, check_stdout, colour_wanted, to_stdout
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
-from tracer.spec import NetworkSpec, load_spec, preset_names, preset_text
-from tracer.trace import Trace, trace
+from tracer.spec import load_spec, preset_names, preset_text
+from tracer.trace import trace
 from tracer.train.cli import add_parser as add_train
 
 # OS errors that come from the machine, not from tracer: said in one line like bad input.
@@ -56,15 +56,6 @@ def _print(text: str) -> None:
     outputs.commit()
 
 
-def _trace_steps(args: argparse.Namespace, spec: NetworkSpec) -> Trace:
-    """Return the trace of ``--steps`` steps; a document of several steps is JSON only, for now."""
-    if args.steps > 1 and getattr(args, "format", "json") != "json":
-        raise UsageError(
-            "--steps", _("a worked example of several steps is written as JSON for now: add --format json")
-        )
-    return trace(spec, args.steps)
-
-
 def _steps(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 100:
@@ -81,7 +72,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     spec = arguments.load(args)
     if args.format in ("tex", "pdf"):
         check_fits(spec.layers, args.format)
-    result = _trace_steps(args, spec)
+    result = trace(spec, args.steps)
     content, beside = document(result, args.format, args.output, args.decimals)
     outputs.publish(args.format, args.output, content, beside)
     outputs.commit()
@@ -101,7 +92,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 def cmd_ids(args: argparse.Namespace) -> int:
     """List every quantity's canonical id beside its symbol in the spec's notation."""
-    result = _trace_steps(args, arguments.load(args))
+    result = trace(arguments.load(args), args.steps)
     printer = MathPrinter(result.naming, DEFAULT_DECIMALS)
     rows = []
     for q in result.quantities:

@@ -172,12 +172,16 @@ def derive(shape: Shape, steps: int = 1) -> tuple[Equation, ...]:
         return _step(shape, 1)
     equations: list[Equation] = []
     for t in range(1, steps + 1):
-        equations += [_at(eq, t) for eq in _step(shape, t) if t == 1 or not _run_constant(eq.ref)]
+        equations += [_at(eq, t) for eq in _step(shape, t) if t == 1 or not run_constant(eq.ref)]
     return tuple(equations)
 
 
-def _run_constant(ref: Ref) -> bool:
-    """Return True for quantities every step shares: inputs, targets, η and the hyper-parameters."""
+def run_constant(ref: Ref) -> bool:
+    """Return True for quantities every step shares: inputs, targets, η and the hyper-parameters.
+
+    >>> run_constant(Ref("a", 0, 1)), run_constant(Ref("a", 1, 1))
+    (True, False)
+    """
     return ref.kind in RUN_CONSTANTS or (ref.kind == "a" and ref.l == 0)
 
 
@@ -188,13 +192,22 @@ def _at(equation: Equation, t: int) -> Equation:
     """
 
     def moved(ref: Ref) -> Ref:
-        if _run_constant(ref):
+        if run_constant(ref):
             return ref
         return ref.at(t - 1 if ref.step == PREVIOUS else t)
 
     ref = moved(equation.ref)
     if equation.rule == GIVEN and ref.kind in ("W", "b") and t > 1:
         return _equation(ref, CARRIED, symbol(Ref(ref.kind + "'", ref.l, ref.j, ref.k, step=t - 1)))
+    return renamed(equation, moved)
+
+
+def renamed(equation: Equation, moved: Callable[[Ref], Ref]) -> Equation:
+    """Return ``equation`` with every quantity it names (itself, what it uses) moved to ``moved(ref)``.
+
+    The formula keeps its shape; only its symbols change, e.g. from ``z[1][1]`` to ``z[1][1]@2``.
+    """
+    ref = moved(equation.ref)
     if equation.formula is None:
         return Equation(ref, equation.rule, None, (), tuple(moved(r) for r in equation.depends_on))
     names = {symbol(r): symbol(moved(r)) for r in equation.depends_on}

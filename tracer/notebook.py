@@ -90,7 +90,8 @@ def changed(spec: NetworkSpec, values: Mapping[str, float]) -> NetworkSpec:
 
 
 class Worked:
-    """Return-free worked example of one training step, shown by a notebook as the document itself.
+    """Return-free worked example of one training step (or several), shown by a notebook as the
+    document itself.
 
     ``trace`` is the Trace; ``example["out_h1"]`` is a value by id or notation name.
     """
@@ -119,11 +120,16 @@ class Worked:
 
 
 def worked(
-    spec: str | NetworkSpec | dict | Trace, decimals: int = DEFAULT_DECIMALS, notation: str | None = None
+    spec: str | NetworkSpec | dict | Trace,
+    decimals: int = DEFAULT_DECIMALS,
+    notation: str | None = None,
+    steps: int = 1,
 ) -> Worked:
     """Return the worked example of a preset name, spec file, spec dict, NetworkSpec or Trace.
 
-    ``worked("mazur")`` is ``tracer trace mazur``; ``notation`` overrides the spec's.
+    ``worked("mazur")`` is ``tracer trace mazur``; ``notation`` overrides the spec's;
+    ``worked("mazur", steps=3)`` is ``tracer trace mazur --steps 3`` (a Trace brings its own steps),
+    whose quantities are named with their step: ``example["w5+@2"]``.
     """
     if isinstance(spec, Trace):
         return Worked(spec, decimals)
@@ -133,7 +139,7 @@ def worked(
         spec = load_spec(spec, notation)
     elif notation:
         spec = from_dict({**spec.to_dict(), "notation": notation})
-    return Worked(trace(spec), decimals)
+    return Worked(trace(spec, steps), decimals)
 
 
 def quantities_document(result: Trace, decimals: int = DEFAULT_DECIMALS) -> Document:

@@ -158,6 +158,11 @@ def with_numbers(formula: sp.Expr, values: Mapping[Ref, float], aliases: tuple =
                 walk(arg, (i > 0 or inside_product) and arg != -1, negation and i == 1)
                 for i, arg in enumerate(expr.args)
             ]
+            first = args[0]
+            if len(args) > 1 and first.is_Mul and first.args[0] == -1:
+                # A negative number leading a product (or a fraction's numerator) lends the product
+                # its sign: −0.00226/(1 − 0.9), not (−1)·0.00226/(1 − 0.9).
+                args = [*first.args, *args[1:]]
         elif expr.is_Pow:
             args = [walk(expr.base, True), expr.exp]
         elif expr.is_Add:

@@ -2,12 +2,16 @@
 
 Each writer in :data:`WRITERS` returns its files by path under the folder:
 
-* every preset's worked example: ``NAME.md`` with ``NAME.svg`` beside it, ``NAME.tex``, ``NAME.pdf``;
-* the step-through page of :data:`PAGES` (``tracer trace --format html``), e.g. ``mazur.html``;
+* every preset's worked example: ``NAME.md`` with ``NAME.svg`` beside it, ``NAME.tex``, ``NAME.pdf``,
+  and those of :data:`OPTIMIZER_STEPS` (``adam-mazur``: three Adam steps, ``tracer trace SPEC
+  --steps 3``);
+* the step-through page of :data:`PAGES` and :data:`OPTIMIZER_PAGES` (``tracer trace --format
+  html``), e.g. ``mazur.html``, ``adam-mazur.html``;
 * the training reports of :data:`TRAININGS` (``tracer train``): ``NAME.md`` with its pictures as
   PNG and SVG, ``NAME.tex`` with them as PDF, and ``NAME.pdf`` (those of :data:`TRAINING_PAGES`
   also as ``NAME.html``);
-* an example handout in ``handout/`` (:data:`HANDOUT`);
+* an example handout in ``handout/`` (:data:`HANDOUT`), with its first variant's exercise and key
+  also as pages (``tracer handout … --format html``);
 * in Korean, in ``ko/``: the worked example of ``mazur`` (``mazur.md`` with ``mazur.svg``,
   ``mazur.pdf``) and the example handout (``ko/handout/``).
 
@@ -24,7 +28,7 @@ from tracer.documents.render import render_html, render_latex, render_markdown, 
 from tracer.errors import OutputError
 from tracer.handout.model import Request, make_handout
 from tracer.handout.pdf import typeset
-from tracer.handout.render import combined_sources, handout_files, view
+from tracer.handout.render import combined_sources, handout_files, sheet_sources, view
 from tracer.i18n import _, speaking
 from tracer.optimizers import parse_optimizer
 from tracer.output import Outputs
@@ -34,19 +38,25 @@ from tracer.trace import trace
 from tracer.train.model import train
 from tracer.train.render import report_files as training_files
 
-# Worked examples of an optimizer's step: name, preset, learning rate and [optimizer] table.
-# Adam on Mazur's network is the step PyTorch's published numbers check (lr 0.01).
+# Worked examples of an optimizer's steps: name, preset, learning rate, [optimizer] table, steps.
+# Adam on Mazur's network is what PyTorch's published numbers check (lr 0.01); its moments, like
+# momentum's velocity, only show their role from step 2 on, so the examples work out more than one.
 OPTIMIZER_STEPS = (
-    ("adam-mazur", "mazur", 0.01, {"name": "adam"}),
-    ("momentum-mazur", "mazur", 0.5, {"name": "momentum"}),
+    ("adam-mazur", "mazur", 0.01, {"name": "adam"}, 3),
+    ("momentum-mazur", "mazur", 0.5, {"name": "momentum"}, 2),
 )
 
 
 def report_files(
-    name: str, decimals: int = DEFAULT_DECIMALS, pdf: bool = True, spec: NetworkSpec | None = None
+    name: str,
+    decimals: int = DEFAULT_DECIMALS,
+    pdf: bool = True,
+    spec: NetworkSpec | None = None,
+    steps: int = 1,
 ) -> dict[str, str | bytes]:
-    """Return the report files of one preset (or ``spec``) by file name, e.g. ``{"mazur.md": …}``."""
-    result = trace(load_spec(name) if spec is None else spec)
+    """Return the report files of one preset (or ``spec``, worked for ``steps`` steps) by file name,
+    e.g. ``{"mazur.md": …}``."""
+    result = trace(load_spec(name) if spec is None else spec, steps)
     latex = render_latex(result, decimals)
     files: dict[str, str | bytes] = {
         f"{name}.md": render_markdown(result, decimals, f"{name}.svg"),
@@ -64,20 +74,40 @@ def preset_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     Without ``pdf`` the files that need a TeX engine are left out (so for every writer).
     """
     files = {file: data for name in preset_names() for file, data in report_files(name, pdf=pdf).items()}
-    for name, preset, rate, table in OPTIMIZER_STEPS:
-        data = tomllib.loads(preset_text(preset))
-        data.update(title=f"{data['title']}: one {table['name']} step", learning_rate=rate, optimizer=table)
-        files.update(report_files(name, pdf=pdf, spec=from_dict(data)))
+    for entry in OPTIMIZER_STEPS:
+        spec, steps = optimizer_example(entry[0])
+        files.update(report_files(entry[0], pdf=pdf, spec=spec, steps=steps))
     return files
 
 
-# The worked examples also written as a step-through page (each is about half a megabyte).
+def optimizer_example(name: str) -> tuple[NetworkSpec, int]:
+    """Return the spec of one of :data:`OPTIMIZER_STEPS` by its name (``"adam-mazur"``) and its steps.
+
+    The source's printed numbers are dropped: they are those of its own learning rate and plain
+    descent, not of this optimizer's steps.
+    """
+    _, preset, rate, table, steps = next(entry for entry in OPTIMIZER_STEPS if entry[0] == name)
+    data = tomllib.loads(preset_text(preset))
+    data.pop("published", None)
+    data.pop("published_by", None)
+    title = f"one {table['name']} step" if steps == 1 else f"{steps} {table['name']} steps"
+    data.update(title=f"{data['title']}: {title}", learning_rate=rate, optimizer=table)
+    return from_dict(data), steps
+
+
+# The worked examples also written as a step-through page (each is about half a megabyte): presets,
+# and the optimizer steps of :data:`OPTIMIZER_STEPS`.
 PAGES = ("mazur",)
+OPTIMIZER_PAGES = ("adam-mazur",)
 
 
 def page_report_files(pdf: bool = True) -> dict[str, str | bytes]:
-    """Return the HTML page of each preset in :data:`PAGES`, e.g. ``{"mazur.html": …}`` (no TeX needed)."""
-    return {f"{name}.html": render_html(trace(load_spec(name))) for name in PAGES}
+    """Return the HTML page of each of :data:`PAGES` and :data:`OPTIMIZER_PAGES`, e.g.
+    ``{"mazur.html": …, "adam-mazur.html": …}`` (no TeX needed)."""
+    files = {f"{name}.html": render_html(trace(load_spec(name))) for name in PAGES}
+    for name in OPTIMIZER_PAGES:
+        files[f"{name}.html"] = render_html(trace(*optimizer_example(name)))
+    return files
 
 
 # Training reports: name, preset, steps, learning rates, optimizers (() for the spec's).
@@ -131,6 +161,20 @@ def handout_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     return {f"handout/{name}": content for name, content in sorted(files.items())}
 
 
+# The variant of the example handout also written as pages (each is about half a megabyte).
+HANDOUT_PAGES = 1
+
+
+def handout_page_files(pdf: bool = True) -> dict[str, str | bytes]:
+    """Return the example handout's variant :data:`HANDOUT_PAGES` as an exercise page and a key
+    page, e.g. ``handout/variant-01-exercise.html`` (no TeX needed)."""
+    handout = make_handout(load_spec(HANDOUT.source), HANDOUT._replace(format="html", lms=()))
+    shown = view(handout)
+    sheet = shown.sheets[HANDOUT_PAGES - 1]
+    pages = sheet_sources(handout, shown._replace(sheets=(sheet,)))
+    return {f"handout/{name}": content for name, content in sorted(pages.items())}
+
+
 def korean_report_files(pdf: bool = True) -> dict[str, str | bytes]:
     """Return the Korean reports by path under ``reports/``: ``ko/mazur.md``, ``ko/mazur.svg``,
     ``ko/mazur.pdf`` and the example handout in ``ko/handout/``."""
@@ -152,6 +196,7 @@ WRITERS = (
     page_report_files,
     training_report_files,
     handout_report_files,
+    handout_page_files,
     korean_report_files,
 )
 

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import sympy as sp
 
-from tracer.derive import GIVEN, Equation, derive, recompute
+from tracer.derive import GIVEN, Equation, derive, recompute, renamed, run_constant
 from tracer.errors import SpecError
 from tracer.evaluate import evaluate
 from tracer.i18n import _
@@ -90,11 +90,13 @@ class Trace:
     spec: NetworkSpec
     quantities: tuple[Quantity, ...]
     steps: int = 1  # with more than one, every quantity of step t carries @t
+    step: int | None = None  # a view of step t of a trace of several (step_view): ids carry @t
+    earlier: tuple[tuple[Ref, float], ...] = ()  # a view's values of the steps before it
 
     @cached_property
     def values(self) -> dict[Ref, float]:
-        """Return every value by Ref."""
-        return {q.ref: q.value for q in self.quantities}
+        """Return every value by Ref (a view's also those of the steps before it)."""
+        return {**dict(self.earlier), **{q.ref: q.value for q in self.quantities}}
 
     @cached_property
     def _by_ref(self) -> dict[Ref, Quantity]:
@@ -121,6 +123,17 @@ class Trace:
         ref = parse(key) if isinstance(key, str) else key
         return ref in self._by_ref
 
+    def canonical(self, ref: Ref) -> Ref:
+        """Return the Ref a quantity of this trace has in the trace of several steps it shows one of.
+
+        In ``step_view(trace(spec, 3), 2)`` the weighted input ``z[1][1]`` is ``z[1][1]@2``; an
+        input, a target, a hyper-parameter or a quantity of the step before keeps its Ref. In a
+        trace that is not a view every Ref is its own.
+        """
+        if self.step is None or ref.step is not None or run_constant(ref):
+            return ref
+        return ref.at(self.step)
+
 
 def trace(spec: NetworkSpec, steps: int = 1) -> Trace:
     """Return the Trace of ``steps`` training steps: derivation (cached per shape) plus evaluation.
@@ -138,6 +151,30 @@ def trace(spec: NetworkSpec, steps: int = 1) -> Trace:
     equations = derive(spec.shape) if steps == 1 else derive(spec.shape, steps)
     quantities = tuple(Quantity(eq, values[eq.ref]) for eq in equations)
     return Trace(spec, quantities, steps)
+
+
+def step_view(result: Trace, t: int) -> Trace:
+    """Return step t of a trace of several steps as a trace of one step, for a document to show.
+
+    Step t's quantities lose their ``@t`` (``z[1][1]@2`` is ``z[1][1]`` here, so that a step reads
+    net_h1 = w1·i1 + …, as a step of its own), what a formula uses from the step before keeps its
+    ``@t−1`` (Adam's ``m[2][1][1]@1`` in ``m[2][1][1]``), and the inputs, targets and
+    hyper-parameters come first as in every trace. ``view.canonical(ref)`` gives back the id a
+    quantity has in ``result``. A trace of one step is its own view of step 1.
+    """
+    if result.steps == 1:
+        return result
+
+    def moved(ref: Ref) -> Ref:
+        return ref.at(None) if ref.step == t else ref
+
+    quantities = tuple(
+        Quantity(renamed(q.equation, moved), q.value)
+        for q in result.quantities
+        if q.ref.step == t or (q.ref.step is None and run_constant(q.ref))
+    )
+    earlier = tuple((q.ref, q.value) for q in result.quantities if q.ref.step is not None and q.ref.step < t)
+    return Trace(result.spec, quantities, 1, t, earlier)
 
 
 def optimizer_steps(result: Trace, step: int | None = None) -> tuple[tuple[Ref, tuple[Ref, ...]], ...]:

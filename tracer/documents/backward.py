@@ -238,8 +238,9 @@ def chain_rule(lesson: Lesson, l: int, j: int, k: int, s: int | None) -> list[Bl
 def product_step(lesson: Lesson, ref: Ref, product: tuple) -> Step:
     """Return the chain's product as a step (boxed when a handout asks for the gradient)."""
     lhs, numbers, value = product
+    canonical = str(lesson.trace.canonical(ref))
     return Step(
-        id=str(ref),
+        id=canonical,
         rule=CHAIN,
         symbol=lesson.style.math(lhs),
         formula=None,
@@ -247,8 +248,8 @@ def product_step(lesson: Lesson, ref: Ref, product: tuple) -> Step:
         value=lesson.style.number(lesson.trace[ref].value),
         equation=lesson.style.equation(lhs, numbers, value),
         wide=False,
-        highlighted=str(ref) in lesson.highlighted,
-        depends_on=tuple(str(d) for d in lesson.trace[ref].depends_on),
+        highlighted=canonical in lesson.highlighted,
+        depends_on=lesson.depends_on(ref),
     )
 
 

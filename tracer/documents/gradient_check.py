@@ -92,6 +92,15 @@ def check(lesson: Lesson) -> list[Block]:
             )
         ),
     ]
+    if lesson.several:
+        blocks.append(
+            lesson.paragraph(
+                _(
+                    "The check is made for step 1, at the initial parameters: every later step computes "
+                    "its gradients by the same equations, from the parameters the step before left."
+                )
+            )
+        )
     for ref in checked_parameters(lesson.spec):
         blocks += checked(lesson, ref)
     return blocks

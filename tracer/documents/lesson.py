@@ -27,6 +27,7 @@ from tracer.documents.blocks import Block, Bullets, Document, Figure, Section, S
 from tracer.documents.derivations import equations_section
 from tracer.documents.diagram import ROLES, diagram, role, text_drawing
 from tracer.documents.gradient_check import check
+from tracer.documents.later_steps import after_steps, later_step
 from tracer.documents.matrix_form import forward_steps
 from tracer.documents.optimizer_step import optimizer_settings, optimizer_update
 from tracer.documents.styles import MathStyle
@@ -34,15 +35,27 @@ from tracer.documents.writer import Writer
 from tracer.i18n import N_, _, language
 from tracer.ids import Ref
 from tracer.printing import shown_number
-from tracer.trace import Trace
+from tracer.trace import Trace, step_view
 
 
 class Lesson(Writer):
-    """Return-free builder of one worked example's blocks, maths printed in one style."""
+    """Return-free builder of one worked example's blocks, maths printed in one style.
 
-    def __init__(self, trace: Trace, style: MathStyle, highlighted: frozenset[str] = frozenset()) -> None:
+    ``trace`` is the step the builder writes out: a trace of one step, or one step's view of a
+    trace of several (:func:`tracer.trace.step_view`), whose steps keep their canonical ids.
+    """
+
+    def __init__(
+        self,
+        trace: Trace,
+        style: MathStyle,
+        highlighted: frozenset[str] = frozenset(),
+        whole: Trace | None = None,
+    ) -> None:
         super().__init__(style)
         self.trace = trace
+        self.whole = trace if whole is None else whole  # every step, when there are several
+        self.several = self.whole.steps > 1
         self.highlighted = highlighted
         self.naming = trace.naming
         self.spec = trace.spec
@@ -72,8 +85,9 @@ class Lesson(Writer):
         plain = formula is None or formula.is_Symbol or (zero_target and self.spec.loss == "cross_entropy")
         substituted = None if plain else q.substituted(self.trace.values)
         parts = [p for p in (name, formula, substituted, shown_number(q.value)) if p is not None]
+        canonical = str(self.trace.canonical(q.ref))
         return Step(
-            id=q.id,
+            id=canonical,
             rule=q.rule,
             symbol=self.style.math(name),
             formula=None if formula is None else self.style.math(formula),
@@ -81,9 +95,13 @@ class Lesson(Writer):
             value=self.style.number(q.value),
             equation=self.style.equation(*parts),
             wide=formula is not None and sum(1 for e in sp.preorder_traversal(formula) if e.is_Symbol) > 3,
-            highlighted=q.id in self.highlighted,
-            depends_on=tuple(str(d) for d in q.depends_on),
+            highlighted=canonical in self.highlighted,
+            depends_on=self.depends_on(q.ref),
         )
+
+    def depends_on(self, ref: Ref) -> tuple[str, ...]:
+        """Return the canonical ids of what a quantity's formula uses (a step's ``depends_on``)."""
+        return tuple(str(self.trace.canonical(d)) for d in self.trace[ref].depends_on)
 
     def steps(self, refs) -> Steps:
         """Return a block of the printed steps of several quantities, in order."""
@@ -119,24 +137,18 @@ class Lesson(Writer):
         template = self.naming.notation.symbols["z"]
         return sp.Symbol(template.split("_")[0].split("^")[0])
 
+    def again(self, t: int) -> Lesson:
+        """Return the builder of step t of the same trace of several steps, numbering on from here."""
+        later = type(self)(step_view(self.whole, t), self.style, self.highlighted, self.whole)
+        later.sections_made = self.sections_made
+        return later
+
     # The document ---------------------------------------------------------------------------
 
     def document(self) -> Document:
-        """Return the whole worked example."""
+        """Return the whole worked example: step 1 in full, then each later step, if any."""
         sections = [
-            Section(
-                "introduction",
-                (
-                    self.paragraph(
-                        _(
-                            "One training step of this network, worked out with every number: the "
-                            "forward pass, the loss, the backward pass by the chain rule, the update, "
-                            "the loss after the update, and a check of the gradients against the "
-                            "derivative as a limit."
-                        )
-                    ),
-                ),
-            ),
+            Section("introduction", (self.introduction(),)),
             Section("conventions", tuple(self.conventions())),
             Section("network", tuple(self.network())),
             Section("equations", tuple(equations_section(self))),
@@ -144,12 +156,48 @@ class Lesson(Writer):
             Section("loss", tuple(self.cost())),
             Section("backward", tuple(backward(self))),
             Section("update", tuple(self.update())),
-            Section("after", tuple(self.after())),
-            Section("check", tuple(check(self))),
         ]
+        if self.several:
+            first = self.sections_made - 3  # the forward pass of step 1 …
+            for t in range(2, self.whole.steps + 1):
+                later = self.again(t)
+                sections.append(Section(f"step{t}", tuple(later_step(later, first))))
+                self.sections_made = later.sections_made
+            sections.append(Section("after", tuple(after_steps(self))))
+        else:
+            sections.append(Section("after", tuple(self.after())))
+        sections.append(Section("check", tuple(check(self))))
         # A preset's title and description are catalogue messages too; a user's own come back unchanged.
         description = _(self.spec.description) if self.spec.description else ""
         return Document(_(self.spec.title), description, tuple(sections), language())
+
+    def introduction(self) -> Block:
+        """Return what the worked example shows, in reading order."""
+        if not self.several:
+            return self.paragraph(
+                _(
+                    "One training step of this network, worked out with every number: the forward "
+                    "pass, the loss, the backward pass by the chain rule, the update, the loss after "
+                    "the update, and a check of the gradients against the derivative as a limit."
+                )
+            )
+        if self.spec.optimizer.name == "gd":
+            text = _(
+                "{count} training steps of this network, worked out with every number. Step 1 in "
+                "full: the forward pass, the loss, the backward pass by the chain rule and the update. "
+                "Each later step repeats the same equations from the parameters the step before left, "
+                "every number again. Then the loss after the last update, and a check of step 1's "
+                "gradients against the derivative as a limit."
+            )
+        else:
+            text = _(
+                "{count} training steps of this network, worked out with every number. Step 1 in "
+                "full: the forward pass, the loss, the backward pass by the chain rule and the update. "
+                "Each later step repeats the same equations from the parameters and the optimizer's "
+                "state the step before left, every number again. Then the loss after the last update, "
+                "and a check of step 1's gradients against the derivative as a limit."
+            )
+        return self.paragraph(text.format(count=self.whole.steps))
 
     # Conventions ----------------------------------------------------------------------------
 
@@ -379,15 +427,26 @@ class Lesson(Writer):
 
     def forward(self) -> list[Block]:
         """Return the forward pass, neuron by neuron and then in matrix form, per sample."""
-        blocks: list[Block] = [
-            self.numbered(_("Forward pass")),
+        blocks: list[Block] = [self.numbered(_("Forward pass"))]
+        if self.several:
+            number = self.sections_made
+            blocks.append(
+                self.paragraph(
+                    _(
+                        "Step 1 begins here: sections {first} to {last} work it out in full, and each "
+                        "later step follows in a section of its own."
+                    ).format(first=number, last=number + 3),
+                    tone="note",
+                )
+            )
+        blocks.append(
             self.paragraph(
                 _(
                     "Layer by layer, neuron by neuron: each neuron adds up its inputs, each times the "
                     "weight of its edge, and its bias (the weighted input), then applies its activation."
                 )
-            ),
-        ]
+            )
+        )
         for s in self.samples():
             blocks += self.sample_heading(s)
             for l in range(1, self.L + 1):
@@ -434,14 +493,20 @@ class Lesson(Writer):
             self.paragraph(
                 _("Each parameter takes a step against its gradient, the learning rate times the gradient:")
             ),
+            *self.updated_layers(2),
         ]
+        if not self.spec.update_biases:
+            blocks.append(self.paragraph(_("The biases are frozen in this example: they keep their values.")))
+        return blocks
+
+    def updated_layers(self, level: int) -> list[Block]:
+        """Return each layer's updated parameters under a heading of ``level`` (plain descent)."""
+        blocks: list[Block] = []
         for l in range(1, self.L + 1):
             refs = [Ref("W'", l, j, k) for j in self.neurons(l) for k in self.neurons(l - 1)]
             refs += [Ref("b'", l, j) for j in self.neurons(l)]
             number = self.naming.notation.input_layer_number + l
-            blocks += [self.heading(_("Layer {number}").format(number=number), 2), self.steps(refs)]
-        if not self.spec.update_biases:
-            blocks.append(self.paragraph(_("The biases are frozen in this example: they keep their values.")))
+            blocks += [self.heading(_("Layer {number}").format(number=number), level), self.steps(refs)]
         return blocks
 
     def after(self) -> list[Block]:
@@ -476,6 +541,14 @@ class Lesson(Writer):
                     tone="note",
                 )
             )
+        return blocks + self.published()
+
+    def published(self, step: int | None = None) -> list[Block]:
+        """Return a note for each number the source prints that the trace does not round to.
+
+        ``step`` 1: the note names the quantity of step 1 of a trace of several (E⁺⁽ᵗ⁼¹⁾).
+        """
+        blocks: list[Block] = []
         for ref, published, source in self.spec.published_differences(self.trace.values):
             blocks.append(
                 self.paragraph(
@@ -487,7 +560,7 @@ class Lesson(Writer):
                     ),
                     source=source,
                     published=str(published),
-                    symbol=self.naming.symbol(ref),
+                    symbol=self.naming.symbol(ref.at(step)),
                     value=self.number(self.trace.values[ref]),
                 )
             )
@@ -502,6 +575,8 @@ def lesson(trace: Trace, style: MathStyle, highlighted: frozenset[str] = frozens
     ``lesson(trace(load_spec("mazur")), LatexStyle(printer))`` gives a document whose forward pass
     starts with ``\\mathrm{net}_{h1} = w_{1} \\cdot i_{1} + w_{2} \\cdot i_{2} + b_{h1} = …``.
     The steps whose canonical ids are in ``highlighted`` (a handout's asked values) are marked
-    ``Step.highlighted``. A trace with exact values (:mod:`tracer.exact`) prints fractions.
+    ``Step.highlighted``. A trace with exact values (:mod:`tracer.exact`) prints fractions. A trace
+    of several steps gives step 1 in full, then each later step in a section of its own (its
+    quantities with their own ids, ``z[1][1]@2``), then the loss after the last update.
     """
-    return Lesson(trace, style, highlighted).document()
+    return Lesson(step_view(trace, 1), style, highlighted, trace).document()

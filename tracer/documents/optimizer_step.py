@@ -69,6 +69,54 @@ FIRST_STEP = {
 }
 
 
+# What a step after the first shows that the first could not, said once per optimizer.
+LATER_STEP = {
+    "momentum": N_(
+        "From this step on the velocity remembers the steps before: it is μ times the velocity step "
+        "{previous} left, plus this step's gradient term. A weight keeps moving the way it moved "
+        "before, faster while its gradient keeps its sign."
+    ),
+    "nesterov": N_(
+        "From this step on the velocity remembers the steps before: it is μ times the velocity step "
+        "{previous} left, plus this step's gradient term, and the step looks ahead along it."
+    ),
+    "adagrad": N_(
+        "From this step on the sum of squares holds every gradient so far, so the same gradient "
+        "moves a weight less than it did at the step before."
+    ),
+    "rmsprop": N_(
+        "From this step on the mean square mixes this gradient's square with those before it, so "
+        "the size of a weight's step depends on how large its gradients have been lately."
+    ),
+    "adam": N_(
+        "From this step on the moments remember the gradients before: m mixes this gradient into "
+        "the mean step {previous} left, v its square, and the correction for their start at zero "
+        "(with t = {t}) is weaker than at step 1. The step is no longer the learning rate times the "
+        "sign of the gradient: its size depends on how the gradient has changed."
+    ),
+}
+
+
+def optimizer_layers(lesson: Lesson, level: int) -> list[Block]:
+    """Return what the optimizer computes once for the step, then each layer's state and new
+    parameters under a heading of ``level``."""
+    blocks: list[Block] = []
+    entries = optimizer_steps(lesson.trace)
+    shared = [theta for theta, refs in entries if not refs]
+    if shared:
+        blocks.append(lesson.paragraph(_("Computed once for the whole step:")))
+        blocks.append(lesson.steps(shared))
+    for l in range(1, lesson.L + 1):
+        refs: list[Ref] = []
+        for theta, steps in entries:
+            if steps and theta.l == l:
+                refs += steps
+        if refs:
+            number = lesson.naming.notation.input_layer_number + l
+            blocks += [lesson.heading(_("Layer {number}").format(number=number), level), lesson.steps(refs)]
+    return blocks
+
+
 def optimizer_settings(lesson: Lesson) -> list[Block]:
     """Return which optimizer takes the step, in which convention, with every hyper-parameter
     (shown with the network, so that an exercise sheet carries them too)."""
@@ -102,20 +150,8 @@ def optimizer_update(lesson: Lesson) -> list[Block]:
             name=name,
         ),
         lesson.paragraph(_(DIFFERENCES[optimizer.name])),
+        *optimizer_layers(lesson, 2),
     ]
-    entries = optimizer_steps(lesson.trace)
-    shared = [theta for theta, refs in entries if not refs]
-    if shared:
-        blocks.append(lesson.paragraph(_("Computed once for the whole step:")))
-        blocks.append(lesson.steps(shared))
-    for l in range(1, lesson.L + 1):
-        refs: list[Ref] = []
-        for theta, steps in entries:
-            if steps and theta.l == l:
-                refs += steps
-        if refs:
-            number = lesson.naming.notation.input_layer_number + l
-            blocks += [lesson.heading(_("Layer {number}").format(number=number), 2), lesson.steps(refs)]
     if optimizer.name in FIRST_STEP:
         blocks.append(lesson.paragraph(_(FIRST_STEP[optimizer.name]), tone="note"))
     if not lesson.spec.update_biases:

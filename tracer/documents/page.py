@@ -29,7 +29,7 @@ def labels() -> dict[str, str]:
         "next": _("Next"),
         "show_all": _("Show all"),
         "self_test": _("Self-test"),
-        "position": _("Step {number} of {total}"),
+        "position": _("Calculation {number} of {total}"),
         "end": _("The end of the worked example"),
         "all_shown": _("Every step is shown"),
         "answer_for": _("Your value of {id}"),

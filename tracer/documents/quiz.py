@@ -51,25 +51,29 @@ def function_body(trace: Trace, ref: Ref) -> str | None:
     """Return a JavaScript function body of ``v`` (numbers by canonical id) giving the quantity.
 
     None for a given number. ``C'`` repeats the forward pass with ``W'`` and ``b'`` in place of
-    ``W`` and ``b`` on a copy ``u`` of the numbers.
+    ``W`` and ``b`` on a copy ``u`` of the numbers (in a trace of several steps, ``C'@t`` the forward
+    pass of step t with ``W'@t`` and ``b'@t``).
     """
     q = trace[ref]
     if q.given:
         return None
     if q.rule != AFTER:
         return f"return {_javascript(q.equation.meaning)};"
-    updated = {}
-    for other in trace.quantities:
-        if other.ref.kind in UPDATED:
-            updated[symbol(other.ref)] = symbol(
-                Ref(UPDATED[other.ref.kind], other.ref.l, other.ref.j, other.ref.k)
-            )
+    step = ref.step  # in a trace of several steps: the forward pass of the same step
+    of_step = [other for other in trace.quantities if other.ref.step == step]
+    updated = {
+        symbol(other.ref): symbol(
+            Ref(UPDATED[other.ref.kind], other.ref.l, other.ref.j, other.ref.k, step=step)
+        )
+        for other in of_step
+        if other.ref.kind in UPDATED
+    }
     lines = ["const u = Object.assign({}, v);"]
-    for other in trace.quantities:
+    for other in of_step:
         if other.rule in FORWARD_RULES:
             meaning = other.equation.meaning.xreplace(updated)
             lines.append(f"u[{json.dumps(other.id)}] = {_javascript(meaning, 'u')};")
-    lines.append('return u["C"];')
+    lines.append(f"return u[{json.dumps(str(Ref('C', step=step)))}];")
     return "\n".join(lines)
 
 

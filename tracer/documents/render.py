@@ -27,7 +27,7 @@ from tracer.printing import DEFAULT_DECIMALS, SIGNIFICANT, MathPrinter
 from tracer.templating import LATEX_SYNTAX, new_environment
 from tracer.terminal import display_width
 from tracer.terminal import table as text_table
-from tracer.trace import Trace
+from tracer.trace import Trace, step_view
 
 # ANSI styles of the terminal document; NO_COLOR or a pipe turns them off.
 COLOURS = {
@@ -163,7 +163,7 @@ def render_markdown(trace: Trace, decimals: int = DEFAULT_DECIMALS, svg: str | N
 def render_svg(trace: Trace, decimals: int = DEFAULT_DECIMALS) -> str:
     """Return the network diagram as an SVG image, labels in Unicode."""
     printer = MathPrinter(trace.naming, decimals, minus="\N{MINUS SIGN}", inline_fractions=True)
-    picture = diagram(trace, printer.text)
+    picture = diagram(step_view(trace, 1), printer.text)  # the parameters the first step starts from
     return environment("svg").get_template("svg/network.svg.j2").render(diagram=picture)
 
 

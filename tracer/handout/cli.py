@@ -45,7 +45,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--force", action="store_true", help=_("write into a folder that holds other files (they are kept)")
     )
     p.add_argument(
-        "--format", choices=FORMATS, default="md", help=_("md (default, with SVG diagrams), tex, pdf")
+        "--format",
+        choices=FORMATS,
+        default="md",
+        help=_("md (default, with SVG diagrams), tex, pdf, html (pages that open offline)"),
     )
     p.add_argument(
         "--ask",

@@ -1,28 +1,20 @@
 """One variant's exercise as the HTML of an LMS question, and its numeric blanks.
 
 Moodle (:mod:`tracer.handout.moodle`) and Canvas (:mod:`tracer.handout.canvas`) show the same
-sheet: ``templates/handout/question.html.j2`` in an HTML environment that escapes every string,
-with maths in ``\\( \\)`` and ``\\[ \\]`` for the LMS's MathJax and the diagram as an image.
+sheet: ``templates/handout/question.html.j2`` in the page's HTML environment, which escapes every
+string, its blocks by the page's macros (``templates/html/_macros.html.j2``) in their LMS mode:
+maths in ``\\( \\)`` and ``\\[ \\]`` for the LMS's MathJax, the diagram as an image.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
-import jinja2
-
+from tracer.documents.render import environment
 from tracer.handout.blanks import Blank, blank
 from tracer.handout.model import Handout, Variant
-from tracer.handout.view import HandoutView, Sheet
+from tracer.handout.view import HandoutView, Sheet, in_kind
 from tracer.handout.words import sayer
-from tracer.templating import new_environment
-
-
-@cache
-def environment() -> jinja2.Environment:
-    """Return the Jinja environment of LMS questions: HTML, every string escaped."""
-    return new_environment(autoescape=True)
 
 
 def blanks(
@@ -43,14 +35,15 @@ def question_html(
     """Return a variant's exercise as HTML: the sheet, the diagram at ``image``, and the asked values
     in a table whose answer column holds ``cells`` (None: no answer column).
     """
-    template = environment().get_template("handout/question.html.j2")
+    template = environment("html").get_template("handout/question.html.j2")
     scaled = any(b.scale for b in found)
     context = {
         "handout": shown,
-        "sheet": sheet,
+        "sheet": in_kind(shown, sheet, "html"),
         "image": image,
         "blanks": found,
         "cells": cells,
         "scaled": scaled,
+        "lms": True,
     }
     return template.render(context, _=sayer("html"))

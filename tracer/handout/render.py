@@ -2,8 +2,9 @@
 then one file with every exercise, one with every key, and an index (``README.md``).
 
 The sheets are Jinja templates (``templates/handout/``, context in ``templates/README.md``) in the
-worked examples' environments (:func:`tracer.documents.render.environment`): an exercise reuses the worked
-example's conventions and network sections, an answer key is the whole worked example
+worked examples' environments (:func:`tracer.documents.render.environment`) that place the sentences of
+:func:`tracer.handout.words.sheet_words`: an exercise reuses the worked example's conventions and
+network sections, an answer key is the whole worked example
 (:func:`tracer.documents.render.document`) with the asked steps marked ``highlighted``, which the templates
 box. Each variant's Document is composed once and serves its sheet, its key and the combined files.
 Every file is rendered in full before any is written (the caller writes them).
@@ -11,11 +12,16 @@ Every file is rendered in full before any is written (the caller writes them).
 
 from __future__ import annotations
 
+from typing import Any
+
+from markupsafe import Markup
+
+from tracer.documents import katex
 from tracer.documents.render import environment, render_svg
 from tracer.handout import canvas, moodle
 from tracer.handout.model import Handout, Variant
 from tracer.handout.pdf import typeset
-from tracer.handout.view import HandoutView, view
+from tracer.handout.view import KINDS, HandoutView, view
 from tracer.handout.words import sayer
 from tracer.i18n import _
 from tracer.spec_toml import spec_toml, toml_number, toml_string
@@ -53,23 +59,41 @@ def _spec_file(variant: Variant) -> str:
     )
 
 
-def sheet_sources(handout: Handout, shown: HandoutView) -> dict[str, str]:
-    """Return each variant's exercise sheet and answer key, Markdown or LaTeX, by file name."""
-    kind = "md" if shown.format == "md" else "tex"
+def page_context(handout: Handout, shown: HandoutView) -> dict[str, Any]:
+    """Return what an HTML page of sheets needs besides them: each variant's diagram as SVG markup
+    (``svgs``, by number), the language of its prose, KaTeX's stylesheet and script to inline;
+    nothing for Markdown or LaTeX."""
+    if KINDS[shown.format] != "html":
+        return {}
+    decimals = handout.request.decimals
+    return {
+        "svgs": {v.number: Markup(render_svg(v.trace, decimals)) for v in handout.variants},
+        "lang": shown.sheets[0].doc.lang,
+        "katex_css": Markup(katex.stylesheet()),
+        "katex_js": Markup(katex.script()),
+    }
+
+
+def sheet_sources(handout: Handout, shown: HandoutView, page: dict[str, Any] | None = None) -> dict[str, str]:
+    """Return each variant's exercise sheet and answer key, Markdown, LaTeX or HTML, by file name
+    (``page``: :func:`page_context`, made here when not given)."""
+    kind = KINDS[shown.format]
     env = environment(kind)
+    page = page_context(handout, shown) if page is None else page
     sources: dict[str, str] = {}
     for sheet in shown.sheets:
-        context = {"handout": shown, "sheet": sheet, "_": sayer(kind)}
+        context = {"handout": shown, "sheet": sheet, **page}
         sources[sheet.files.exercise] = env.get_template(f"handout/exercise.{kind}.j2").render(context)
         sources[sheet.files.key] = env.get_template(f"handout/key.{kind}.j2").render(context)
     return sources
 
 
-def combined_sources(shown: HandoutView) -> dict[str, str]:
-    """Return every exercise in one file and every key in one file, Markdown or LaTeX, by file name."""
-    kind = "md" if shown.format == "md" else "tex"
+def combined_sources(shown: HandoutView, page: dict[str, Any] | None = None) -> dict[str, str]:
+    """Return every exercise in one file and every key in one file, Markdown, LaTeX or HTML (with
+    ``page``, :func:`page_context`), by file name."""
+    kind = KINDS[shown.format]
     env = environment(kind)
-    context = {"handout": shown, "_": sayer(kind)}
+    context = {"handout": shown, **(page or {})}
     return {
         shown.files.exercises: env.get_template(f"handout/exercises.{kind}.j2").render(context),
         shown.files.keys: env.get_template(f"handout/keys.{kind}.j2").render(context),
@@ -124,9 +148,10 @@ def handout_files(handout: Handout) -> dict[str, str | bytes]:
     if shown.format == "pdf":
         files.update(pdf_files(shown, whole))
     else:
-        files.update(sheet_sources(handout, shown))
+        page = page_context(handout, shown)
+        files.update(sheet_sources(handout, shown, page))
         if whole:
-            files.update(combined_sources(shown))
+            files.update(combined_sources(shown, page))
     if whole:
         files[shown.files.index] = index(shown)
         files.update(lms_files(handout, shown))

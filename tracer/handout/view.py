@@ -18,8 +18,9 @@ from tracer.documents.blocks import Document
 from tracer.documents.render import document
 from tracer.documents.styles import LatexStyle
 from tracer.handout import LMS_FILES
-from tracer.handout.model import Handout, Variant
+from tracer.handout.model import Handout, Request, Variant
 from tracer.handout.rules import SATURATION
+from tracer.handout.words import SheetFacts, SheetWords, sheet_words
 from tracer.i18n import N_, _
 from tracer.printing import MathPrinter, format_number
 from tracer.spec_toml import toml_string
@@ -54,8 +55,9 @@ class VariantFiles(NamedTuple):
 class Sheet(NamedTuple):
     """Return-free variant as its sheets show it: the worked example ``doc`` and what frames it.
 
-    ``svg`` is the diagram's file name beside a Markdown sheet (None in LaTeX); ``key_sections``
-    names the sections of ``doc`` its answer key shows.
+    ``svg`` is the diagram's file name beside a Markdown sheet (None in LaTeX and HTML);
+    ``key_sections`` names the sections of ``doc`` its answer key shows; ``words`` are the sentences
+    of its sheet and key, set for the output (:func:`tracer.handout.words.sheet_words`).
     """
 
     number: int
@@ -67,6 +69,11 @@ class Sheet(NamedTuple):
     rejected: int
     files: VariantFiles
     key_sections: tuple[str, ...]
+    words: SheetWords
+
+
+# The markup each handout format's sentences are set in.
+KINDS = {"md": "md", "tex": "tex", "pdf": "tex", "html": "html"}
 
 
 class CombinedFiles(NamedTuple):
@@ -152,9 +159,37 @@ def _sheet(handout: Handout, variant: Variant, format: str, style: LatexStyle) -
     # gradient check itself, whose table at the asked decimals is mostly zeros.
     key_sections = tuple(s.name for s in doc.sections if s.name not in KEY_LEAVES_OUT)
     rejected = len(variant.rejected)
-    return Sheet(
-        variant.number, variant.code, variant.command, doc, files.svg, asked, rejected, files, key_sections
+    request = handout.request
+    facts = SheetFacts(
+        variant.number, variant.code, variant.command, doc.title, files.spec, files.answers, *_about(request)
     )
+    words = sheet_words(KINDS[format], facts)
+    return Sheet(
+        variant.number,
+        variant.code,
+        variant.command,
+        doc,
+        files.svg,
+        asked,
+        rejected,
+        files,
+        key_sections,
+        words,
+    )
+
+
+def in_kind(shown: HandoutView, sheet: Sheet, kind: str) -> Sheet:
+    """Return ``sheet`` with its sentences set for another output ``kind`` (an LMS question's HTML)."""
+    files = sheet.files
+    facts = SheetFacts(
+        sheet.number, sheet.code, sheet.command, sheet.doc.title, files.spec, files.answers, *_about(shown)
+    )
+    return sheet._replace(words=sheet_words(kind, facts))
+
+
+def _about(handout: Request | HandoutView) -> tuple[int, bool, int]:
+    """Return what a sheet's sentences say of the whole handout: seed, exact or not, decimals."""
+    return handout.seed, handout.exact, handout.decimals
 
 
 def _toml_key(name: str) -> str:
@@ -176,8 +211,8 @@ def _answer(style: LatexStyle, value: float | sp.Rational, decimals: int) -> str
 
 
 def view(handout: Handout, format: str | None = None) -> HandoutView:
-    """Return the view model of a handout's sheets, keys and index in ``format`` (md, tex or pdf;
-    default: the request's), every Document composed once.
+    """Return the view model of a handout's sheets, keys and index in ``format`` (md, tex, pdf or
+    html; default: the request's), every Document composed once.
     """
     request = handout.request
     format = format or request.format
