@@ -106,3 +106,16 @@ def test_the_reader_finds_steps_and_continuations():
     assert shown_values("tex", tex) == [("x", "3"), ("y", "4")]
     term = "  δ = (a + b)⋅c = (1 + 2)⋅2\n      = 6\n  E = 0.5"
     assert shown_values("term", term) == [("δ", "6"), ("E", "0.5")]
+
+
+def test_the_fast_number_path_prints_as_the_printers_do():
+    # styles print a plain float with format_number, not through SymPy: the bytes must not differ.
+    from tracer.documents.styles import LatexStyle, PrettyStyle
+    from tracer.notation import notation
+
+    printer = MathPrinter(notation("mazur").bind((2, 2, 2)), DEFAULT_DECIMALS)
+    pretty, latex = PrettyStyle(printer, 80), LatexStyle(printer)
+    values = [s * m * 10.0**e for s in (1, -1) for m in (1.0, 1.5, 1.9234, 6.1135) for e in range(-14, 17)]
+    for value in [*values, 0.0, 0.05, 1e-08, 2.5e-10]:
+        assert pretty.number(value) == pretty.label(sp.Float(value)), value
+        assert latex.number(value) == latex.math(sp.Float(value)), value
