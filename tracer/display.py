@@ -18,7 +18,7 @@ from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from tracer.i18n import _
-from tracer.printing import SUPERSCRIPTS, Operand, join_operands, shown_number
+from tracer.printing import Operand, join_operands, power_of_ten, shown_number
 
 
 def _operands(printer, parts: tuple, separator: str) -> list[Operand]:
@@ -89,10 +89,14 @@ class Approx(_Joined):
     latex_separator, text_separator = r" \approx ", " ≈ "
 
 
-class Listed(_Joined):
-    """``(a, b)``: the values of one sample's inputs or outputs, in order."""
+class Enumerated(_Joined):
+    """``a, b``: several things named at once (the watched weights of a descent picture)."""
 
     latex_separator = text_separator = ", "
+
+
+class Listed(Enumerated):
+    """``(a, b)``: the values of one sample's inputs or outputs, in order."""
 
     def _latex(self, printer) -> str:
         return f"({super()._latex(printer)})"
@@ -344,22 +348,15 @@ class Setting(sp.Expr):
     """``0.9``, ``10⁻⁸``: a hyper-parameter with all its digits and no more, as a spec writes it
     (``1e-08`` is set as a power of ten)."""
 
-    def _parts(self) -> tuple[str, str | None]:
+    def _written(self, latex: bool) -> str:
         written = f"{float(self.args[0]):g}"
         if "e" not in written:
-            return written, None
+            return written
         mantissa, exponent = written.split("e")
-        return ("" if mantissa == "1" else mantissa), str(int(exponent))
+        return power_of_ten("" if mantissa == "1" else mantissa, int(exponent), latex)
 
     def _latex(self, printer) -> str:
-        mantissa, exponent = self._parts()
-        if exponent is None:
-            return mantissa
-        return rf"{mantissa} \cdot 10^{{{exponent}}}" if mantissa else f"10^{{{exponent}}}"
+        return self._written(latex=True)
 
     def _pretty(self, printer) -> prettyForm:
-        mantissa, exponent = self._parts()
-        if exponent is None:
-            return prettyForm(mantissa)
-        power = "10" + exponent.translate(SUPERSCRIPTS)
-        return prettyForm(f"{mantissa}⋅{power}" if mantissa else power)
+        return prettyForm(self._written(latex=False))

@@ -92,6 +92,21 @@ def scientific(
     return mantissa, int(exponent)  # 6.00·10⁻⁹: its zeros are significant digits too
 
 
+def power_of_ten(mantissa: str, exponent: int, latex: bool, minus: str = "-") -> str:
+    r"""Return ``mantissa · 10^exponent`` in LaTeX or in one line of Unicode (``minus`` the sign of
+    a negative mantissa there); an empty mantissa gives the bare power.
+
+    >>> power_of_ten("-1.92", -10, True), power_of_ten("1.92", -10, False), power_of_ten("", -8, False)
+    ('-1.92 \\cdot 10^{-10}', '1.92⋅10⁻¹⁰', '10⁻⁸')
+    """
+    if latex:
+        power = f"10^{{{exponent}}}"
+        return rf"{mantissa} \cdot {power}" if mantissa else power
+    power = "10" + str(exponent).translate(SUPERSCRIPTS)
+    sign = minus if mantissa.startswith("-") else ""
+    return f"{sign}{mantissa.lstrip('-')}⋅{power}" if mantissa else power
+
+
 class Shown(sp.UnevaluatedExpr):
     """A number placed in a formula: kept apart like ``UnevaluatedExpr``, but commutative.
 
@@ -218,8 +233,7 @@ class TracerLatexPrinter(LatexPrinter):
         small = scientific(float(expr), self._settings["decimals"], self._settings["significant"])
         if small is None:
             return format_number(float(expr), self._settings["decimals"])
-        mantissa, exponent = small
-        return rf"{mantissa} \cdot 10^{{{exponent}}}"
+        return power_of_ten(*small, latex=True)
 
     def parenthesize(self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False) -> str:
         # A number written 1.92·10⁻¹⁰ is a product: in parentheses as a factor or a base.
@@ -328,11 +342,10 @@ class TracerPrettyPrinter(PrettyPrinter):
         small = scientific(float(expr), self._settings["decimals"], self._settings["significant"])
         if small is None:
             return prettyForm(format_number(float(expr), self._settings["decimals"], self._settings["minus"]))
-        mantissa, exponent = small
-        sign = self._settings["minus"] if mantissa.startswith("-") else ""
-        power = "10" + str(exponent).translate(SUPERSCRIPTS)
         # A product: a power or a product around it puts it in parentheses.
-        return prettyForm(f"{sign}{mantissa.lstrip('-')}⋅{power}", binding=prettyForm.MUL)
+        return prettyForm(
+            power_of_ten(*small, latex=False, minus=self._settings["minus"]), binding=prettyForm.MUL
+        )
 
     def _print_Rational(self, expr: sp.Rational) -> prettyForm:
         if expr.q != 1 and self._settings["inline_fractions"]:
@@ -544,6 +557,7 @@ class MathPrinter:
     ) -> None:
         self.naming = naming
         self.decimals = decimals
+        self.minus = minus
         self.significant = significant
         self._latex = TracerLatexPrinter(
             {"naming": naming, "decimals": decimals, "row_break": row_break, "significant": significant}
@@ -597,9 +611,9 @@ class MathPrinter:
         """Return one-line Unicode, e.g. ``w³₁₂`` or ``∂C/∂w³₁₂`` for a symbol."""
         return self.pretty(expr)
 
-    def plain(self, value: float | sp.Rational) -> str | None:
-        """Return a float as both printers print it when it needs no scientific notation (the
-        common case, fifty times faster than printing a SymPy number), else None."""
+    def plain(self, value: float | sp.Rational, latex: bool) -> str | None:
+        """Return a float as the LaTeX (or Unicode) printer prints it when it needs no scientific
+        notation (the common case, fifty times faster than printing a SymPy number), else None."""
         if isinstance(value, sp.Rational) or scientific(value, self.decimals, self.significant):
             return None
-        return format_number(value, self.decimals)
+        return format_number(value, self.decimals, "-" if latex else self.minus)

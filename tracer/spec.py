@@ -26,6 +26,7 @@ from tracer.inputs import parse as parse_document
 from tracer.inputs import read_text, shown
 from tracer.losses import Loss
 from tracer.losses import loss as find_loss
+from tracer.notation import Naming, notation
 from tracer.optimizers import OptimizerSpec, checker, parse_optimizer
 from tracer.randomize import Randomize, parse_ask, parse_randomize
 
@@ -158,6 +159,11 @@ class NetworkSpec:
     def cost(self) -> Loss:
         """Return the loss strategy (value, slope, formula)."""
         return find_loss(self.loss)
+
+    @cached_property
+    def naming(self) -> Naming:
+        """Return the symbols of the spec's notation for this network."""
+        return notation(self.notation).bind(self.layers)
 
     @property
     def sample_numbers(self) -> tuple[int | None, ...]:

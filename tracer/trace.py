@@ -18,7 +18,7 @@ from tracer.errors import SpecError
 from tracer.evaluate import evaluate
 from tracer.i18n import _
 from tracer.ids import Ref, parse
-from tracer.notation import Naming, notation
+from tracer.notation import Naming
 from tracer.printing import with_numbers
 from tracer.spec import NetworkSpec
 
@@ -110,7 +110,7 @@ class Trace:
     @cached_property
     def naming(self) -> Naming:
         """Return the symbols of the spec's notation for this network."""
-        return notation(self.spec.notation).bind(self.spec.layers)
+        return self.spec.naming
 
     def __getitem__(self, key: str | Ref) -> Quantity:
         """Return the quantity with this canonical id or Ref; KeyError if there is none."""

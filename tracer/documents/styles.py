@@ -64,7 +64,7 @@ class LatexStyle:
 
     def number(self, value: float | sp.Rational) -> str:
         """Return ``value`` in the number format; an exact Rational as a LaTeX fraction."""
-        return self.printer.plain(value) or self.math(shown_number(value))
+        return self.printer.plain(value, latex=True) or self.math(shown_number(value))
 
     def equation(self, *parts: sp.Expr) -> str:
         """Return ``a = b = c`` as one line of LaTeX; templates break it where they need to.
@@ -109,7 +109,7 @@ class PrettyStyle:
 
     def number(self, value: float | sp.Rational) -> str:
         """Return ``value`` in the number format; an exact Rational as ``3/8``."""
-        return self.printer.plain(value) or self.label(shown_number(value))
+        return self.printer.plain(value, latex=False) or self.label(shown_number(value))
 
     def equation(self, *parts: sp.Expr) -> str:
         """Return ``a = b = c`` as a picture no wider than the width, if the pieces allow.

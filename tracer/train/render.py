@@ -22,7 +22,6 @@ from tracer.documents.pdf import compile_latex
 from tracer.documents.render import environment
 from tracer.documents.styles import LatexStyle, PrettyStyle
 from tracer.ids import Ref
-from tracer.notation import notation
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter, format_number
 from tracer.train.model import Training
 from tracer.train.report import PICTURES, command_line, report
@@ -43,7 +42,7 @@ _SVG_ID = re.compile(r'(id="|url\(#|href="#)')
 
 
 def _printer(training: Training, decimals: int) -> MathPrinter:
-    return MathPrinter(notation(training.spec.notation).bind(training.spec.layers), decimals)
+    return MathPrinter(training.spec.naming, decimals)
 
 
 def render_term(

@@ -19,6 +19,7 @@ import sympy as sp
 from tracer.derive import symbol
 from tracer.display import (
     Approx,
+    Enumerated,
     Equals,
     GradientLength,
     Listed,
@@ -129,21 +130,24 @@ class Report(Writer):
         """Return a symbol as one line of maths (a table cell, a name in a sentence)."""
         return Span(self.style.label(expr), True)
 
-    def value(self, value: float) -> Span:
+    def value(self, value: float) -> Sentence:
         """Return a number as maths; ``nan`` in words, ±∞ as maths."""
         if math.isnan(value):
-            return Span(_("not a number"), False)
+            return self.say(_("not a number"))
         if math.isinf(value):
-            return self.label(sp.oo if value > 0 else -sp.oo)
-        return self.number(value)
+            return (self.label(sp.oo if value > 0 else -sp.oo),)
+        return (self.number(value),)
 
-    def vector(self, values: Sequence[float]) -> Span:
-        """Return one number as itself, several as ``(0.1, 0.2)``."""
+    def vector(self, values: Sequence[float]) -> Sentence:
+        """Return one number as itself, several as ``(0.1, 0.2)`` (a value float64 lost, in words)."""
         if len(values) == 1:
             return self.value(values[0])
-        if not all(math.isfinite(v) for v in values):
-            return Span(f"({', '.join(self.value(v).text for v in values)})", False)
-        return self.label(Listed(*(shown_number(v) for v in values)))
+        if all(math.isfinite(v) for v in values):
+            return (self.label(Listed(*(shown_number(v) for v in values))),)
+        spans: list[Span] = []
+        for i, v in enumerate(values):
+            spans += [Span(", ", False)] * bool(i) + list(self.value(v))
+        return self.say("({values})", values=tuple(spans))
 
     def rate_of(self, rate: float, label: str) -> Sentence:
         """Return a run's name: ``η = 0.5``, or with its optimizer ``adam, η = 0.01``."""
@@ -154,11 +158,11 @@ class Report(Writer):
         """Return the run's name (its optimizer and learning rate)."""
         return self.rate_of(run.rate, run.label)
 
-    def equals(self, expr: sp.Expr, value: float) -> Span:
+    def equals(self, expr: sp.Expr, value: float) -> Sentence:
         """Return ``C = 0.25`` as one line of maths (a non-finite value said as :meth:`value` says it)."""
         if not math.isfinite(value):
-            return Span(f"{self.style.label(expr)} = {self.value(value).text}", math.isinf(value))
-        return self.label(Equals(expr, shown_number(value)))
+            return self.say("{symbol} = {value}", symbol=self.label(expr), value=self.value(value))
+        return (self.label(Equals(expr, shown_number(value))),)
 
     def gradient(self) -> Span:
         """Return ‖∇C‖, the length of the gradient."""
@@ -439,8 +443,16 @@ class Report(Writer):
 
     def stop(self, path: Path, valleys: bool) -> Sentence:
         """Return where one run's path stopped, its cost there, (its valley,) and its verdict."""
-        names = ", ".join(name.text for name in self.names)
-        point = Span(f"{names} = {self.vector(path.points[-1]).text}", True)
+        symbols = [symbol(ref) for ref in self.training.watch]
+        values = [float(v) for v in path.points[-1]]
+        if len(values) == 1:
+            point = self.equals(symbols[0], values[0])
+        elif all(math.isfinite(v) for v in values):
+            point = (self.label(Equals(Enumerated(*symbols), Listed(*map(shown_number, values)))),)
+        else:
+            point = self.say(
+                "{names} = {values}", names=self.label(Enumerated(*symbols)), values=self.vector(values)
+            )
         verdict: Sentence = self.say(_(path.verdict.kind))
         if path.leaves is not None:
             leaves = self.say(_("(it leaves the picture at step {step})"), step=str(path.leaves))
@@ -475,9 +487,9 @@ class Report(Writer):
         rows = [
             (
                 self.say(str(r.step)),
-                (self.value(r.loss),),
-                (self.value(r.gradient_norm),),
-                *((self.value(w),) for w in r.watched),
+                self.value(r.loss),
+                self.value(r.gradient_norm),
+                *(self.value(w) for w in r.watched),
             )
             for r in run.rows
         ]
@@ -499,16 +511,15 @@ class Report(Writer):
             head += [self.say(_("class")), ()]
         rows = []
         for p in run.predictions:
-            row = [(self.vector(p.x),), (self.vector(p.y),), (self.vector(p.a),)]
+            row = [self.vector(p.x), self.vector(p.y), self.vector(p.a)]
             if t.classifier:
-                row += [(self.vector(p.rounded),), (self.label(Tick(sp.true if p.correct else sp.false)),)]
+                row += [self.vector(p.rounded), (self.label(Tick(sp.true if p.correct else sp.false)),)]
             rows.append(row)
         blocks.append(self.table(head, rows, (False,) * len(head)))
         blocks.append(self.paragraph(_("Parameters at the start and after {steps} steps"), steps=steps))
         head = [(), self.say(_("start")), self.say(_("after"))]
         rows = [
-            ((self.label(symbol(p.ref)),), (self.value(p.start),), (self.value(p.end),))
-            for p in run.parameters
+            ((self.label(symbol(p.ref)),), self.value(p.start), self.value(p.end)) for p in run.parameters
         ]
         blocks.append(self.table(head, rows, (False, True, True)))
         return blocks
