@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from fresh import environment
+
 FORMATS = ("json", "md", "term", "tex", "html")
 STEPS = (1, 3, 10)
 SPEC = """notation = "mazur"
@@ -39,7 +41,7 @@ def run(command: list[str]) -> tuple[float, float]:
     """Return the wall-clock and CPU seconds of one run of ``command``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=environment())
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
