@@ -133,15 +133,22 @@ def test_randomly_perturbed_answers_are_flagged_and_only_they(preset, data, tmp_
     answers = {q.id: q.value for q in result.quantities}
     ids = list(answers)
     chosen = data.draw(st.sets(st.sampled_from(ids), min_size=1, max_size=6))
-    for i in chosen:
+    # Sorted: a set's order follows PYTHONHASHSEED, and the draws must not.
+    for i in sorted(chosen):
         size = data.draw(st.floats(0.01, 0.3))
         sign = data.draw(st.sampled_from([-1, 1]))
         answers[i] += sign * (0.001 + size * abs(answers[i]))
     result_grade = grade(result, tmp_path, answers)
     flagged = {str(m.ref) for m in result_grade.marks if m.status != CORRECT}
     assert flagged == chosen
-    # Every other answer is the true value, so no perturbed one can be carried forward.
-    assert {m.status for m in result_grade.marks if str(m.ref) in chosen} == {WRONG}
+    # Every other answer is the true value, so a perturbed answer is wrong, unless it happens to be
+    # what another perturbed answer gives (w₁₂ off by 0.0393 and z₁ off by 0.0197 with x₂ = 0.5):
+    # then it is carried forward from that one.
+    for m in result_grade.marks:
+        if str(m.ref) in chosen and m.status != WRONG:
+            assert m.status == CARRIED
+            assert str(m.root) in chosen - {str(m.ref)}
+            assert m.yours is not None and abs(m.yours - m.answer.value) < 1e-3
 
 
 @PROPERTY
