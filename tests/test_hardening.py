@@ -410,6 +410,19 @@ def wait_for(path: Path, seconds: float = 60) -> None:
         time.sleep(0.1)
 
 
+def start(command: list[str], **options) -> subprocess.Popen:
+    """Start ``command`` as a terminal would, with Ctrl-C's signal at its default.
+
+    A shell without job control starts background jobs with SIGINT ignored, and a child inherits
+    that: the test would then say nothing about tracer when the suite itself runs in the background.
+    """
+    return subprocess.Popen(command, stderr=subprocess.PIPE, text=True, preexec_fn=_default_ctrl_c, **options)
+
+
+def _default_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def gone(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -421,7 +434,7 @@ def gone(pid: int) -> bool:
 def test_sigterm_during_a_pdf_stops_tex_and_removes_the_temporary_folder(tmp_path):
     environment = fake_tex(tmp_path, 120)
     command = [sys.executable, "-m", "tracer", "trace", "mazur", "--format", "pdf", "-o", f"{tmp_path}/x.pdf"]
-    process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
+    process = start(command, env=environment)
     wait_for(tmp_path / "pid")
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
@@ -433,7 +446,7 @@ def test_sigterm_during_a_pdf_stops_tex_and_removes_the_temporary_folder(tmp_pat
 def test_ctrl_c_during_a_pdf_is_quiet_exit_130(tmp_path):
     environment = fake_tex(tmp_path, 120)
     command = [sys.executable, "-m", "tracer", "trace", "mazur", "--format", "pdf", "-o", f"{tmp_path}/x.pdf"]
-    process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
+    process = start(command, env=environment)
     wait_for(tmp_path / "pid")
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
@@ -453,7 +466,7 @@ def test_ctrl_c_during_a_long_training_is_quiet_exit_130(tmp_path):
         "-o",
         f"{tmp_path}/t.txt",
     ]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    process = start(command)
     warning = process.stderr.readline()  # the estimate comes before the training starts
     assert "this training will take about" in warning
     time.sleep(1)
