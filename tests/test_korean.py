@@ -84,6 +84,7 @@ def korean_pdfs() -> dict[str, bytes]:
         return dict(zip(sources, pool.map(compile_latex, sources.values()), strict=True))
 
 
+@pytest.mark.xdist_group("korean-pdfs")  # one worker compiles them, not each
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex and texlive-lang-korean")
 def test_a_korean_pdf_compiles_and_its_hangul_is_searchable(preset, korean_pdfs, tmp_path):
     (tmp_path / "ko.pdf").write_bytes(korean_pdfs[preset])

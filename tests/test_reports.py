@@ -28,6 +28,8 @@ PICTURES = {
     for kind in ("png", "svg", "pdf")
 }
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml", "pdf": b"%PDF"}
+# One worker runs this module: each worker would otherwise write every report again (a minute).
+pytestmark = pytest.mark.xdist_group("reports")
 
 
 def _written(index: int) -> dict[str, str | bytes]:
