@@ -334,6 +334,13 @@ class TracerPrettyPrinter(PrettyPrinter):
         except TypeError:  # a mutable matrix cannot be a key
             return super()._print(expr)
 
+    def _print_log(self, expr: sp.log) -> prettyForm:
+        # ln, as the LaTeX printer's ln_notation writes it and the documents say it.
+        return self._print_Function(expr, func_name="ln")
+
+    def _print_Max(self, expr: sp.Max) -> prettyForm:
+        return self._print_Function(expr, func_name="max")
+
     def _print_Symbol(self, expr: sp.Symbol, bold_name: bool = False) -> prettyForm:
         shown = None if bold_name else _display(self._settings["naming"], expr)
         return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)

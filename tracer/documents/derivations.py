@@ -33,6 +33,18 @@ SOURCES = {
 DEFAULT_SOURCE = N_("Michael Nielsen, Neural Networks and Deep Learning, chapter 2, equations BP1–BP4")
 
 
+def tanh_sum_and_difference(z: sp.Symbol) -> tuple[sp.Expr, sp.Expr]:
+    """Return eᶻ + e⁻ᶻ and eᶻ − e⁻ᶻ, kept in that order (SymPy would write −e⁻ᶻ + eᶻ)."""
+    ez, emz = sp.exp(z, evaluate=False), sp.exp(-z, evaluate=False)
+    return sp.Add(ez, emz, evaluate=False), sp.Add(ez, sp.Mul(-1, emz, evaluate=False), evaluate=False)
+
+
+def tanh_quotient(z: sp.Symbol) -> sp.Expr:
+    """Return tanh's definition (eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ)."""
+    plus, minus = tanh_sum_and_difference(z)
+    return sp.Mul(minus, sp.Pow(plus, -1, evaluate=False), evaluate=False)
+
+
 def equations_section(lesson: Lesson) -> list[Block]:
     """Return δ defined, BP1–BP4 stated with their source, and the derivatives they use."""
     L, naming = lesson.L, lesson.naming
@@ -120,11 +132,7 @@ def activation_derivative(lesson: Lesson, g: Activation, l: int) -> list[Block]:
             ),
         ]
     if g.name == "tanh":
-        ez, emz = sp.exp(z, evaluate=False), sp.exp(-z, evaluate=False)
-        plus, minus = (
-            sp.Add(ez, emz, evaluate=False),
-            sp.Add(ez, sp.Mul(-1, emz, evaluate=False), evaluate=False),
-        )
+        plus, minus = tanh_sum_and_difference(z)
         square = lambda x: sp.Pow(x, 2, evaluate=False)  # noqa: E731
         return [
             lesson.paragraph(_("The hyperbolic tangent's slope, by the quotient rule:")),

@@ -24,7 +24,7 @@ from tracer.display import (
 )
 from tracer.documents.backward import backward
 from tracer.documents.blocks import Block, Bullets, Document, Figure, Section, Step, Steps
-from tracer.documents.derivations import equations_section
+from tracer.documents.derivations import equations_section, tanh_quotient
 from tracer.documents.diagram import ROLES, diagram, role, text_drawing
 from tracer.documents.gradient_check import check
 from tracer.documents.later_steps import after_steps, later_step
@@ -289,11 +289,7 @@ class Lesson(Writer):
         if g.name == "tanh":
             return self.say(
                 _("The hyperbolic tangent: {definition}."),
-                definition=sp.Eq(
-                    g.written(z),
-                    sp.Mul(sp.exp(z) - sp.exp(-z), sp.Pow(sp.exp(z) + sp.exp(-z), -1), evaluate=False),
-                    evaluate=False,
-                ),
+                definition=sp.Eq(g.written(z), tanh_quotient(z), evaluate=False),
             )
         if g.name == "relu":
             return self.say(
