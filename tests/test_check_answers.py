@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from check_students import computed, work, write
 
-from tracer import load_spec, trace
+from tracer import from_dict, load_spec, trace
 from tracer.check.answers import Names, normalise, read_answers
 from tracer.check.grading import CORRECT, check
 from tracer.cli import main
@@ -163,3 +163,71 @@ def test_per_sample_names_of_a_batch(tmp_path):
     assert names.resolve("a^2(2)_1", "f") == Ref("a", 1, 1, sample=2)
     outcome = check(result, write(tmp_path, "a.toml", {"a^2(2)_1": result["a[1][1]#2"].value}))
     assert outcome.grades[0].marks[0].status == CORRECT
+
+
+@pytest.mark.parametrize(
+    ("written", "ref"),
+    [
+        ("δₒ₁", Ref("delta", 2, 1)),  # as the terminal report prints it
+        ("δ_o1", Ref("delta", 2, 1)),  # the Greek letter with the ASCII subscript
+        ("w₅", Ref("W", 2, 1, 1)),
+        ("w⁺₅", Ref("W'", 2, 1, 1)),
+        ("w5⁺", Ref("W'", 2, 1, 1)),
+        ("∂Eₜₒₜₐₗ/∂w₅", Ref("dC/dW", 2, 1, 1)),
+        ("∂E_total/∂w5", Ref("dC/dW", 2, 1, 1)),
+        ("E⁺ₜₒₜₐₗ", Ref("C'")),
+        ("η", Ref("eta")),
+    ],
+)
+def test_names_as_tracer_prints_them_in_unicode(mazur_names, written, ref):
+    assert mazur_names.resolve(written, "answers.toml") == ref
+
+
+def test_unicode_names_of_optimizer_state_and_steps(tmp_path):
+    spec = {
+        "notation": "mazur",
+        "layers": [2, 2, 2],
+        "activations": "sigmoid",
+        "learning_rate": 0.01,
+        "weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
+        "biases": [[0.35, 0.35], [0.6, 0.6]],
+        "samples": [{"x": [0.05, 0.1], "y": [0.01, 0.99]}],
+        "optimizer": {"name": "adam"},
+    }
+    adam = trace(from_dict(spec), steps=2)
+    names = Names(adam)
+    assert names.resolve("m̂(w₅)⁽ᵗ⁼²⁾", "f") == Ref("m_hat", 2, 1, 1, step=2)
+    assert names.resolve("δₕ₁⁽ᵗ⁼²⁾", "f") == Ref("delta", 1, 1, step=2)
+    nielsen = Names(trace(load_spec("xor")))
+    assert nielsen.resolve("δ³⁽²⁾₁", "f") == Ref("delta", 2, 1, sample=2)
+    assert nielsen.resolve("δ^3(2)_1", "f") == Ref("delta", 2, 1, sample=2)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("net_o1 = 1,1059", '"net_o1" must be a number, got 1,1059; write it as the number 1.1059'),
+        ("out_h1 = 59.33%", '"out_h1" must be a number, got 59.33%; write it as the number 0.5933'),
+        ("out_h1 = 1/2", '"out_h1" must be a number, got 1/2; write it as the number 0.5'),
+        ("out_h1 = .5933", '"out_h1" must be a number, got .5933; write it as the number 0.5933'),
+        ("out_h1 = \u22120.5", '"out_h1" must be a number, got \u22120.5; write it as the number -0.5'),
+        ("out_h1 = 0.59 0.6", '"out_h1" must be a number, got 0.59 0.6; write a number, e.g. 0.5933'),
+        ('net_o1 = "1,1059"', '"net_o1" must be a number, got "1,1059"; write it as the number 1.1059'),
+        ('out_h1 = "abc"', '"out_h1" must be a number, got "abc"; write a number, e.g. 0.5933'),
+        ("net_o1 =   # later", '"net_o1" has no number after =; write one, or leave the line out'),
+        (
+            'E_total = 0.2984\nnet_o1 = 1.1\n"E_total" = 0.3',
+            '"E_total" is given twice (lines 1 and 3); give each answer once',
+        ),
+        ("δ_o1 = 0.1", "names with [ ] / ^ + ' or letters such as δ need quotes"),
+    ],
+)
+def test_a_number_written_as_a_student_would_gets_the_fix(tmp_path, capsys, line, message):
+    path = tmp_path / "answers.toml"
+    path.write_text(line + "\n", encoding="utf-8")
+    assert main(["check", "mazur", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"tracer: {path}: {message}\n" or message in captured.err
+    assert captured.err.count("\n") == 1
+    assert not (tmp_path / "answers.md").exists()

@@ -11,6 +11,7 @@ import json
 import reprlib
 import stat
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,18 @@ def read_text(path: Path, field: str, what: str) -> str:
         raise SpecError(field, message.format(what=what, reason=error.strerror)) from None
 
 
-def parse(text: str, is_json: bool, field: str, toml_hint: str = "") -> Any:
+def parse(
+    text: str,
+    is_json: bool,
+    field: str,
+    toml_hint: str = "",
+    explain: Callable[[str], str | None] | None = None,
+) -> Any:
     """Return parsed TOML or JSON; SpecError for invalid text, a repeated key, or absurd nesting.
+
+    ``explain`` may turn tomllib's message (``Invalid value (at line 3, column 10)``) into a
+    sentence that names the key and the fix; when it returns None, the message is tomllib's with
+    ``toml_hint`` after it.
 
     JSON, like TOML, refuses a key given twice (otherwise the last one would silently win):
 
@@ -70,6 +81,9 @@ def parse(text: str, is_json: bool, field: str, toml_hint: str = "") -> Any:
     except RecursionError:  # JSON or TOML nested thousands deep
         raise SpecError(field, _("nested too deeply; a spec or answer file is a flat table")) from None
     except tomllib.TOMLDecodeError as error:
+        explained = None if explain is None else explain(str(error))
+        if explained is not None:
+            raise SpecError(field, explained) from None
         message = _("not valid TOML: {error}").format(error=error)
         raise SpecError(field, f"{message}; {toml_hint}" if toml_hint else message) from None
     except ValueError as error:  # JSON decode errors; integers of more than 4300 digits in either
