@@ -7,8 +7,9 @@ import pytest
 from tracer import load_spec
 from tracer.notation import notation
 from tracer.printing import MathPrinter
+from tracer.train.cli import optimizer_list
 from tracer.train.model import train
-from tracer.train.plots import descent_figure, image, loss_figure, pictures
+from tracer.train.plots import COLOURS, DASHES, MARKERS, _style, descent_figure, image, loss_figure, pictures
 from tracer.train.textchart import text_chart
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -98,3 +99,24 @@ def test_text_chart_plain_and_unicode():
     assert plain.isascii() and "a: *   b: o" in plain and "(log scale)" in plain
     assert "●" in fancy and "└" in fancy
     assert len(plain.splitlines()) == len(fancy.splitlines()) == 1 + 6 + 2 + 1
+
+
+def test_many_runs_get_paths_no_two_alike_and_a_legend_that_hides_nothing():
+    # 6 optimizers × 2 rates: path 9 used to be drawn exactly as path 1 (colour, mark and line style
+    # all went round every eight or four), and the legend of 12 runs covered the paths' end stars.
+    assert len({_style(i) for i in range(64)}) == 64
+    assert [_style(i) for i in range(8)] == [
+        (COLOURS[i], DASHES[i % len(DASHES)], MARKERS[i]) for i in range(8)
+    ]  # a comparison of a few runs is drawn as before
+    spec = load_spec("xor")
+    names = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+    training = train(spec, 20, [0.5, 2.0], optimizers=optimizer_list(names, spec))
+    assert len(training.runs) == 12
+    for figure in (loss_figure(training, printer_for(spec)), descent_figure(training, printer_for(spec))):
+        assert figure.axes[0].get_legend() is None
+        (legend,) = figure.legends
+        assert len(legend.get_texts()) == 12
+        lines = legend.get_lines()
+        assert len({(line.get_color(), line.get_linestyle(), line.get_marker()) for line in lines}) == 12
+    few = train(spec, 20, [0.5, 2.0])
+    assert descent_figure(few, printer_for(spec)).axes[0].get_legend() is not None

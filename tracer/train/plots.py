@@ -59,6 +59,25 @@ MARKED_STEPS = 40  # a path shows a mark for each of its first steps, then a lin
 # Paths that run on top of each other stay apart: each its own mark and line style.
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<")
 DASHES = ("-", "--", "-.", ":")
+LEGEND_INSIDE = 6  # runs whose legend fits inside the plot; more would hide curves and paths
+
+
+def _style(i: int) -> tuple[str, str, str]:
+    """Return path ``i``'s colour, line style and mark in the descent picture, no two alike.
+
+    Colours and marks go round every eight paths, line styles every four; from the ninth path on
+    the line style is shifted by a round, so that path 9 is not drawn as path 1 was.
+    """
+    turn = i + i // len(COLOURS)
+    return COLOURS[i % len(COLOURS)], DASHES[turn % len(DASHES)], MARKERS[turn % len(MARKERS)]
+
+
+def _legend(figure: Figure, ax: Axes, runs: int, title: str | None = None) -> None:
+    """Put the legend in the plot where it hides least, or below it in two columns for many runs."""
+    if runs <= LEGEND_INSIDE:
+        ax.legend(loc="best", frameon=True, title=title)
+    else:
+        figure.legend(loc="outside lower center", ncols=2, frameon=True, title=title)
 
 
 def settings() -> dict:
@@ -92,7 +111,8 @@ def _rate(printer: MathPrinter, rate: float, label: str = "") -> str:
 
 def loss_figure(training: Training, printer: MathPrinter) -> Figure:
     """Return the loss curves of every run on one plot, log-scaled when the losses span decades."""
-    figure = _figure(7.5, 4.5)
+    many = len(training.runs) > LEGEND_INSIDE
+    figure = _figure(7.5, 4.5 + (0.2 * ((len(training.runs) + 1) // 2) if many else 0))
     ax = figure.add_subplot()
     cost = _math(printer, Ref("C"))
     for i, run in enumerate(training.runs):
@@ -118,14 +138,16 @@ def loss_figure(training: Training, printer: MathPrinter) -> Figure:
         ax.set_ylabel(_("cost {cost}").format(cost=cost))
     ax.set_xlim(0, training.steps)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="best", frameon=True)
+    _legend(figure, ax, len(training.runs))
     return figure
 
 
 def descent_figure(training: Training, printer: MathPrinter) -> Figure:
     """Return the cost over one or two watched parameters with each rate's path of steps on it."""
     land = training.landscape
-    figure = _figure(7.5, 5.2 if len(land.refs) == 2 else 4.5)
+    many = len(land.paths) > LEGEND_INSIDE
+    height = (5.2 if len(land.refs) == 2 else 4.5) + (0.2 * ((len(land.paths) + 3) // 2) if many else 0)
+    figure = _figure(7.5, height)
     ax = figure.add_subplot()
     cost = _math(printer, Ref("C"))
     names = [_math(printer, ref) for ref in land.refs]
@@ -159,14 +181,14 @@ def descent_figure(training: Training, printer: MathPrinter) -> Figure:
         if path.leaves is not None:
             label += " " + _("(leaves the picture at step {step})").format(step=path.leaves)
         marked = list(range(min(len(xs), MARKED_STEPS)))
-        colour = COLOURS[i % len(COLOURS)]
+        colour, dashes, mark = _style(i)
         ax.plot(
             xs,
             ys,
             color=colour,
             linewidth=1.0,
-            linestyle=DASHES[i % len(DASHES)],
-            marker=MARKERS[i % len(MARKERS)],
+            linestyle=dashes,
+            marker=mark,
             markersize=4.5 - 0.5 * (i % 3),  # later paths drawn smaller: one on top of another shows both
             markevery=marked,
             label=label,
@@ -185,7 +207,7 @@ def descent_figure(training: Training, printer: MathPrinter) -> Figure:
     subtitle = _("gradient descent on cost {cost} over {parameters}").format(cost=cost, parameters=over)
     held = "\n" + _("(the other parameters held at their starting values)") if land.held else ""
     ax.set_title(f"{_title(training)}\n{subtitle}{held}")
-    ax.legend(loc="best", frameon=True, title=_("○ start   ★ end"))
+    _legend(figure, ax, len(land.paths), _("○ start   ★ end"))
     return figure
 
 
