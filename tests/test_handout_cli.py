@@ -25,6 +25,7 @@ from tracer.handout.render import combined_sources, handout_files, view
 from tracer.ids import parse
 from tracer.output import MANIFEST
 from tracer.printing import format_number
+from tracer.spec import preset_text
 
 needs_tex = pytest.mark.skipif(
     shutil.which("pdflatex") is None and shutil.which("latexmk") is None, reason="no TeX engine on PATH"
@@ -224,3 +225,28 @@ def test_no_heading_stands_alone_at_the_foot_of_a_page():
             foot = lines[-5:-1]  # the last line is the page number
             alone = [line for line in foot if any(line.endswith(h) for h in headings)]
             assert not alone, f"{name}, page {number}: {alone}"
+
+
+def test_the_sheet_states_its_givens_as_they_are_not_to_the_answers_decimals(tmp_path):
+    # Asked to 1 decimal, the sheet said x₁ = 0.1 and η = 0.2 for a spec's 0.05 and 0.25, and an
+    # Adam sheet said ε = 0 at 4 decimals: a student working from the sheet had other numbers than
+    # the key. The givens are the exercise's data; only computed values follow the decimals.
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(
+        'layers = [1, 1]\nactivations = "identity"\nloss = "quadratic"\nlearning_rate = 0.25\n'
+        'weights = [[[0.5]]]\nbiases = [[0.5]]\nask = ["C"]\n'
+        "[[samples]]\nx = [0.05]\ny = [3.0]\n"
+        "[randomize]\nx = false\nbiases = false\nweights = {low = 1.0, high = 2.0, decimals = 1}\n",
+        encoding="utf-8",
+    )
+    files = run(tmp_path / "tiny", "--variants", "1", "--decimals", "1", spec=str(spec))
+    sheet = files["variant-01-exercise.md"].decode()
+    assert "$x_{1} = 0.05$" in sheet and "$\\eta = 0.25$" in sheet
+    key = files["variant-01-key.md"].decode()
+    assert "\\cdot 0.05 + 0.5 = 0.6" in key  # the givens in full, the computed z to 1 decimal
+    adam = tmp_path / "adam.toml"
+    adam.write_text(preset_text("mazur") + '\n[optimizer]\nname = "adam"\n', encoding="utf-8")
+    files = run(tmp_path / "adam", "--variants", "1", "--ask", "m[2][1][1]", spec=str(adam))
+    for name in ("variant-01-exercise.md", "variant-01-key.md"):
+        text = files[name].decode()
+        assert "\\epsilon &= 0.00000001" in text and "\\epsilon &= 0\n" not in text

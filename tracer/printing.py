@@ -92,6 +92,20 @@ def scientific(
     return mantissa, int(exponent)  # 6.00·10⁻⁹: its zeros are significant digits too
 
 
+def digits(value: float, settings: dict) -> tuple[int, int]:
+    """Return the decimals and significant digits a printer's ``settings`` print ``value`` with:
+    its own ``decimals`` and ``significant``, or in full (:data:`DEFAULT_DECIMALS`, at least
+    :data:`SIGNIFICANT` digits) for a number in its ``in_full`` set, the givens of an exercise, which
+    a sheet asking for fewer decimals must still state as they are (ε = 0.00000001, not 0).
+
+    >>> digits(1e-08, {"decimals": 4, "significant": 0, "in_full": frozenset({1e-08})})
+    (9, 3)
+    """
+    if value in settings.get("in_full", ()):
+        return max(settings["decimals"], DEFAULT_DECIMALS), SIGNIFICANT
+    return settings["decimals"], settings["significant"]
+
+
 def power_of_ten(mantissa: str, exponent: int, latex: bool, minus: str = "-") -> str:
     r"""Return ``mantissa · 10^exponent`` in LaTeX or in one line of Unicode (``minus`` the sign of
     a negative mantissa there); an empty mantissa gives the bare power.
@@ -210,6 +224,7 @@ class TracerLatexPrinter(LatexPrinter):
         "order": "none",
         "row_break": "\\\\",
         "significant": SIGNIFICANT,
+        "in_full": frozenset(),
     }
 
     def __init__(self, settings: dict | None = None) -> None:
@@ -230,16 +245,17 @@ class TracerLatexPrinter(LatexPrinter):
         return _upright(base), [_upright(s) for s in supers], [_upright(s) for s in subs]
 
     def _print_Float(self, expr: sp.Float) -> str:
-        small = scientific(float(expr), self._settings["decimals"], self._settings["significant"])
+        decimals, significant = digits(float(expr), self._settings)
+        small = scientific(float(expr), decimals, significant)
         if small is None:
-            return format_number(float(expr), self._settings["decimals"])
+            return format_number(float(expr), decimals)
         return power_of_ten(*small, latex=True)
 
     def parenthesize(self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False) -> str:
         # A number written 1.92·10⁻¹⁰ is a product: in parentheses as a factor or a base.
         number = item.args[0] if isinstance(item, sp.UnevaluatedExpr) else item
         small = isinstance(number, sp.Float) and scientific(
-            float(number), self._settings["decimals"], self._settings["significant"]
+            float(number), *digits(float(number), self._settings)
         )
         if small and level >= PRECEDENCE["Mul"]:
             return rf"\left({self._print(item)}\right)"
@@ -314,6 +330,7 @@ class TracerPrettyPrinter(PrettyPrinter):
         "minus": "-",
         "inline_fractions": False,
         "significant": SIGNIFICANT,
+        "in_full": frozenset(),
     }
 
     def __init__(self, settings: dict | None = None) -> None:
@@ -346,9 +363,10 @@ class TracerPrettyPrinter(PrettyPrinter):
         return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
-        small = scientific(float(expr), self._settings["decimals"], self._settings["significant"])
+        decimals, significant = digits(float(expr), self._settings)
+        small = scientific(float(expr), decimals, significant)
         if small is None:
-            return prettyForm(format_number(float(expr), self._settings["decimals"], self._settings["minus"]))
+            return prettyForm(format_number(float(expr), decimals, self._settings["minus"]))
         # A product: a power or a product around it puts it in parentheses.
         return prettyForm(
             power_of_ten(*small, latex=False, minus=self._settings["minus"]), binding=prettyForm.MUL
@@ -551,6 +569,7 @@ class MathPrinter:
     on one line, ``13/18`` (for a picture's labels), where SymPy would stack a long one.
     ``significant`` digits at the least are shown of a number too small for the decimals, in
     scientific notation (:func:`scientific`); 0 prints every number to ``decimals`` places.
+    A number in ``in_full`` is printed in full whatever ``decimals`` (:func:`digits`).
     """
 
     def __init__(
@@ -561,13 +580,21 @@ class MathPrinter:
         minus: str = "-",
         inline_fractions: bool = False,
         significant: int = SIGNIFICANT,
+        in_full: frozenset[float] = frozenset(),
     ) -> None:
         self.naming = naming
         self.decimals = decimals
         self.minus = minus
         self.significant = significant
+        self.in_full = in_full
         self._latex = TracerLatexPrinter(
-            {"naming": naming, "decimals": decimals, "row_break": row_break, "significant": significant}
+            {
+                "naming": naming,
+                "decimals": decimals,
+                "row_break": row_break,
+                "significant": significant,
+                "in_full": in_full,
+            }
         )
         settings = {
             "naming": naming,
@@ -575,6 +602,7 @@ class MathPrinter:
             "minus": minus,
             "inline_fractions": inline_fractions,
             "significant": significant,
+            "in_full": in_full,
         }
         self._pretty = TracerPrettyPrinter(settings)
         self._forms: dict[sp.Expr, prettyForm] = {}
@@ -621,6 +649,10 @@ class MathPrinter:
     def plain(self, value: float | sp.Rational, latex: bool) -> str | None:
         """Return a float as the LaTeX (or Unicode) printer prints it when it needs no scientific
         notation (the common case, fifty times faster than printing a SymPy number), else None."""
-        if isinstance(value, sp.Rational) or scientific(value, self.decimals, self.significant):
+        if isinstance(value, sp.Rational):
             return None
-        return format_number(value, self.decimals, "-" if latex else self.minus)
+        settings = {"decimals": self.decimals, "significant": self.significant, "in_full": self.in_full}
+        decimals, significant = digits(value, settings)
+        if scientific(value, decimals, significant):
+            return None
+        return format_number(value, decimals, "-" if latex else self.minus)

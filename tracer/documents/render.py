@@ -137,16 +137,22 @@ def document(
     markdown: bool = False,
     highlighted: frozenset[str] = frozenset(),
     fixed: bool = False,
+    in_full: frozenset[float] = frozenset(),
 ) -> Document:
     """Return the worked example in the LaTeX style (for Markdown, matrix rows end their lines).
 
     Steps whose canonical ids are in ``highlighted`` are marked for the templates to box. With
     ``fixed`` every number is printed to ``decimals`` places, as a handout asks its answers; else
-    a number too small for them keeps three significant digits (1.92·10⁻¹⁰).
+    a number too small for them keeps three significant digits (1.92·10⁻¹⁰). A number in
+    ``in_full`` (an exercise's givens) is printed in full either way.
     """
     significant = 0 if fixed else SIGNIFICANT
     printer = MathPrinter(
-        trace.naming, decimals, row_break="\\\\\n" if markdown else "\\\\", significant=significant
+        trace.naming,
+        decimals,
+        row_break="\\\\\n" if markdown else "\\\\",
+        significant=significant,
+        in_full=in_full,
     )
     return lesson(trace, LatexStyle(printer), highlighted)
 

@@ -65,9 +65,8 @@ def page_context(handout: Handout, shown: HandoutView) -> dict[str, Any]:
     nothing for Markdown or LaTeX."""
     if KINDS[shown.format] != "html":
         return {}
-    decimals = handout.request.decimals
     return {
-        "svgs": {v.number: Markup(render_svg(v.trace, decimals)) for v in handout.variants},
+        "svgs": {v.number: Markup(render_svg(v.trace)) for v in handout.variants},
         "lang": shown.sheets[0].doc.lang,
         "katex_css": Markup(katex.stylesheet()),
         "katex_js": Markup(katex.script()),
@@ -110,7 +109,7 @@ def data_files(handout: Handout, shown: HandoutView) -> dict[str, str]:
     files: dict[str, str] = {}
     for variant, sheet in zip(handout.variants, shown.sheets, strict=True):
         if sheet.files.svg is not None:
-            files[sheet.files.svg] = render_svg(variant.trace, handout.request.decimals)
+            files[sheet.files.svg] = render_svg(variant.trace)  # its numbers are givens: in full
         files[sheet.files.answers] = answers_toml(handout, variant, sheet.files.spec)
         files[sheet.files.spec] = _spec_file(variant)
     return files

@@ -139,8 +139,18 @@ def _phrase(words: list[str]) -> str:
 def _sheet(handout: Handout, variant: Variant, format: str, style: LatexStyle) -> Sheet:
     """Return one variant's view: its Document (asked steps highlighted) and its asked table."""
     ids = frozenset(str(ref) for ref in handout.asked)
+    # The givens (inputs, targets, parameters, η, the optimizer's settings) are the exercise's data:
+    # printed as they are, not to the answers' decimals (ε = 0.00000001, not 0; x = 0.05, not 0.1).
+    givens = frozenset(
+        float(q.value) for q in variant.trace.quantities if q.given and isinstance(q.value, float)
+    )
     doc = document(
-        variant.trace, handout.request.decimals, markdown=format == "md", highlighted=ids, fixed=True
+        variant.trace,
+        handout.request.decimals,
+        markdown=format == "md",
+        highlighted=ids,
+        fixed=True,
+        in_full=givens,
     )
     values, naming = variant.trace.values, variant.trace.naming
     asked = tuple(
