@@ -287,3 +287,9 @@ def test_progress_counts_every_step_of_the_runs():
     seen.clear()
     train(load_spec("basins"), 50, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (50, 50)  # the one weight is all that trains: no rerun
+
+
+def test_a_rate_given_twice_is_one_run_as_an_optimizer_named_twice_is():
+    # --learning-rates 0.1,0.1 drew two identical curves under two identical legends.
+    training = train(load_spec("xor"), 10, [0.5, 2.0, 0.5])
+    assert [run.rate for run in training.runs] == [0.5, 2.0]

@@ -259,7 +259,7 @@ def train(
     """
     if steps < 1:
         raise UsageError("--steps", _("must be a whole number ≥ 1, got {value}").format(value=steps))
-    rates = tuple(rates) if rates else (spec.learning_rate,)
+    rates = tuple(dict.fromkeys(rates)) if rates else (spec.learning_rate,)  # 0.1,0.1: one run, as gd,gd
     for rate in rates:
         if not (math.isfinite(rate) and rate > 0):
             message = _("each rate must be a number greater than 0, got {value}")
