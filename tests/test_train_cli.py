@@ -137,3 +137,15 @@ def test_bad_options_are_refused_by_the_parser(capsys, option, value):
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "xor", option, value])
     assert exit_info.value.code == 2 and option in capsys.readouterr().err
+
+
+def test_one_sample_is_not_all_1_samples(tmp_path):
+    path = tmp_path / "one.md"
+    assert main(["train", "mazur", "--steps", "5", "--format", "md", "-o", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert "5 steps of gradient descent on the 1 sample, each step" in text and "all 1 samples" not in text
+    assert (
+        main(["train", "mazur", "--steps", "5", "--optimizers", "gd,adam", "--format", "md", "-o", str(path)])
+        == 0
+    )
+    assert "all 1 samples" not in path.read_text(encoding="utf-8")

@@ -177,10 +177,14 @@ class Report(Writer):
         if t.batch is None and t.names_optimizers:
             blocks.append(
                 self.paragraph(
-                    _(
+                    ngettext(
+                        "{steps} steps of gradient descent on the {samples} sample, each step "
+                        "downhill on the averaged cost {cost}, each run's optimizer turning the gradient "
+                        "into the step: {optimizers} (PyTorch's conventions unless marked book).",
                         "{steps} steps of gradient descent on all {samples} samples at once, each step "
                         "downhill on the averaged cost {cost}, each run's optimizer turning the gradient "
-                        "into the step: {optimizers} (PyTorch's conventions unless marked book)."
+                        "into the step: {optimizers} (PyTorch's conventions unless marked book).",
+                        t.samples,
                     ),
                     steps=str(t.steps),
                     samples=str(t.samples),
@@ -191,9 +195,12 @@ class Report(Writer):
         elif t.batch is None:
             blocks.append(
                 self.paragraph(
-                    _(
+                    ngettext(
+                        "{steps} steps of gradient descent on the {samples} sample, each step "
+                        "downhill on the averaged cost {cost}, with every weight updated as {update}.",
                         "{steps} steps of gradient descent on all {samples} samples at once, each step "
-                        "downhill on the averaged cost {cost}, with every weight updated as {update}."
+                        "downhill on the averaged cost {cost}, with every weight updated as {update}.",
+                        t.samples,
                     ),
                     steps=str(t.steps),
                     samples=str(t.samples),
