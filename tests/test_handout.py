@@ -36,6 +36,7 @@ from tracer.handout.rules import (
     saturated_unit,
     vanishing_gradient,
 )
+from tracer.i18n import speaking
 from tracer.ids import Ref
 from tracer.spec import from_dict, preset_text
 from tracer.spec_toml import spec_toml
@@ -216,6 +217,18 @@ def test_a_network_with_no_good_draw_says_so():
     for k, draws in ((1, HOPELESS_AFTER), (2, MAX_ATTEMPTS)):
         with pytest.raises(SpecError, match=rf"^randomize: variant {k}: no good exercise in {draws} draws"):
             draw_variant(spec, rules(spec, exact=False), 0, k, DECIMALS, set())
+
+
+def test_draws_lost_to_rounding_suggest_more_decimals_in_the_users_language():
+    # At 0 decimals every hidden gradient prints as 0: the fix is --decimals, not the ranges, and a
+    # Korean message said the rule's name in English.
+    spec = mazur_with()
+    message = r"mostly rejected as gradient prints as 0 at 0 decimals; ask for more \(--decimals\)"
+    with pytest.raises(SpecError, match=message):
+        draw_variant(spec, rules(spec, exact=False), 0, 1, 0, set())
+    with speaking("ko"), pytest.raises(SpecError) as refused:
+        draw_variant(spec, rules(spec, exact=False), 0, 1, 0, set())
+    assert "0으로 찍히는 기울기" in str(refused.value) and "prints" not in str(refused.value)
 
 
 # --- the rules ---------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from tracer.errors import SpecError, UsageError
 from tracer.evaluate import evaluate
 from tracer.exact import check_exact, exact_trace
 from tracer.handout import DEFAULT_DECIMALS
-from tracer.handout.rules import alike, numbers, rejection
+from tracer.handout.rules import ROUNDED_AWAY, alike, numbers, rejection
 from tracer.i18n import N_, _
 from tracer.ids import Ref
 from tracer.randomize import KINDS, Draw, Pattern, Randomize, parse_ask, parse_pattern
@@ -254,12 +254,19 @@ def draw_variant(
         rejected.append(broken)
         if attempt + 1 == HOPELESS_AFTER and k == 1:
             break  # not one good draw in a hundred: the ranges cannot give exercises
-    worst = max(set(rejected), key=rejected.count)
-    message = _(
-        "variant {k}: no good exercise in {draws} draws, mostly rejected as {worst}; "
-        "change the ranges in [randomize]"
-    )
-    raise SpecError("randomize", message.format(k=k, draws=len(rejected), worst=worst))
+    worst = max(sorted(set(rejected)), key=rejected.count)
+    if worst in ROUNDED_AWAY:  # a number that prints as 0: more decimals may be all it takes
+        message = _(
+            "variant {k}: no good exercise in {draws} draws, mostly rejected as {worst} at {decimals} "
+            "decimals; ask for more (--decimals) or change the ranges in [randomize]"
+        )
+    else:
+        message = _(
+            "variant {k}: no good exercise in {draws} draws, mostly rejected as {worst}; "
+            "change the ranges in [randomize]"
+        )
+    shown = message.format(k=k, draws=len(rejected), worst=_(worst), decimals=decimals)
+    raise SpecError("randomize", shown)
 
 
 def resolve_ask(patterns: tuple[str, ...], shape_spec: NetworkSpec, field: str = "ask") -> tuple[Ref, ...]:

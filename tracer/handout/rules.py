@@ -118,6 +118,8 @@ RULES: dict[str, Rule] = {
     N_("ReLU at its kink"): relu_at_kink,
     N_("gradient prints as 0"): vanishing_gradient,
 }
+# The rules a draw breaks because a number prints as 0 at the answers' decimals: more decimals may mend it.
+ROUNDED_AWAY = frozenset((N_("ReLU at its kink"), N_("gradient prints as 0")))
 
 
 def numbers(spec: NetworkSpec) -> tuple:
