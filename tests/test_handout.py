@@ -38,6 +38,7 @@ from tracer.handout.rules import (
 )
 from tracer.i18n import speaking
 from tracer.ids import Ref
+from tracer.printing import format_number
 from tracer.spec import from_dict, preset_text
 from tracer.spec_toml import spec_toml
 
@@ -229,6 +230,20 @@ def test_draws_lost_to_rounding_suggest_more_decimals_in_the_users_language():
     with speaking("ko"), pytest.raises(SpecError) as refused:
         draw_variant(spec, rules(spec, exact=False), 0, 1, 0, set())
     assert "0으로 찍히는 기울기" in str(refused.value) and "prints" not in str(refused.value)
+
+
+def test_an_asked_value_that_prints_as_0_is_drawn_again_and_at_worst_asks_for_decimals():
+    # Adam's v = (1 − β₂)g² ≈ 2·10⁻⁶: asked to 4 decimals its key was 0.0000, any answer near 0
+    # counted, and the key's next line read v̂ = 0 / (1 − 0.999) = 0.0019.
+    spec = mazur_with(optimizer={"name": "adam"})
+    asked = resolve_ask(("v[2][1][1]", "m[2][1][1]"), spec)
+    with pytest.raises(
+        SpecError, match=r"mostly rejected as asked value prints as 0 at 4 decimals; ask for more"
+    ):
+        draw_variant(spec, rules(spec, exact=False), 0, 1, DECIMALS, set(), asked=asked)
+    drawn, _rejected = draw_variant(spec, rules(spec, exact=False), 0, 1, 7, set(), asked=asked)
+    v = evaluate(drawn)[Ref("v", 2, 1, 1)]
+    assert 0 < abs(v) < 0.00005 and format_number(v, 7) != "0"
 
 
 # --- the rules ---------------------------------------------------------------------------------

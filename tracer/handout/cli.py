@@ -159,7 +159,7 @@ def summary(handout: Handout, folder: Path, files: int) -> str:
         else (f"{handout.variants[0].code} … {handout.variants[-1].code}")
     )
     rejected = handout.rejected
-    why = ", ".join(f"{n} {rule}" for rule, n in handout.rejected_by_rule().items())
+    why = ", ".join(f"{n} {_(rule)}" for rule, n in handout.rejected_by_rule().items())
     count = len(handout.variants)
     wrote = ngettext(
         "wrote {files} files into {folder}: {count} variant ({made}) of “{title}”",

@@ -32,7 +32,7 @@ from tracer.errors import SpecError, UsageError
 from tracer.evaluate import evaluate
 from tracer.exact import check_exact, exact_trace
 from tracer.handout import DEFAULT_DECIMALS
-from tracer.handout.rules import ROUNDED_AWAY, alike, numbers, rejection
+from tracer.handout.rules import ASKED_ZERO, ROUNDED_AWAY, alike, asked_prints_as_0, numbers, rejection
 from tracer.i18n import N_, _
 from tracer.ids import Ref
 from tracer.randomize import KINDS, Draw, Pattern, Randomize, parse_ask, parse_pattern
@@ -216,7 +216,7 @@ def draw_spec(base: NetworkSpec, chosen: dict[str, Draw | None], rng: np.random.
     )
 
 
-def _judge(spec: NetworkSpec, decimals: int, earlier: set[tuple]) -> str | None:
+def _judge(spec: NetworkSpec, decimals: int, earlier: set[tuple], asked: tuple[Ref, ...]) -> str | None:
     """Return the name of the rule a draw breaks, or None for a good exercise."""
     try:
         values = evaluate(spec)
@@ -225,6 +225,8 @@ def _judge(spec: NetworkSpec, decimals: int, earlier: set[tuple]) -> str | None:
     broken = rejection(spec, values, decimals)
     if broken is not None:
         return broken[0]
+    if asked_prints_as_0(values, asked, decimals) is not None:
+        return ASKED_ZERO
     return None if alike(spec, earlier) is None else N_("alike")
 
 
@@ -236,8 +238,10 @@ def draw_variant(
     decimals: int,
     earlier: set[tuple],
     tell: Callable[[int], None] | None = None,
+    asked: tuple[Ref, ...] = (),
 ) -> tuple[NetworkSpec, tuple[str, ...]]:
-    """Return variant k's spec and the rule names of the draws rejected before it.
+    """Return variant k's spec and the rule names of the draws rejected before it (``asked``: the
+    quantities the sheet asks, none of which may print as 0 without being 0).
 
     Draw ``attempt`` uses ``np.random.default_rng([seed, k, attempt])``: the same inputs give the
     same variant on any machine. ``tell(attempt)`` hears of each draw. The first variant gives
@@ -248,7 +252,7 @@ def draw_variant(
         if tell is not None:
             tell(attempt)
         spec = draw_spec(base, chosen, np.random.default_rng([seed, k, attempt]))
-        broken = _judge(spec, decimals, earlier)
+        broken = _judge(spec, decimals, earlier, asked)
         if broken is None:
             return spec, tuple(rejected)
         rejected.append(broken)
@@ -343,7 +347,7 @@ def make_handout(
             progress(k, last, draws + attempt + 1)
 
     for k in range(1, last + 1):
-        drawn, rejected = draw_variant(spec, chosen, request.seed, k, request.decimals, earlier, tell)
+        drawn, rejected = draw_variant(spec, chosen, request.seed, k, request.decimals, earlier, tell, asked)
         draws += len(rejected) + 1
         earlier.add(numbers(drawn))
         if request.only is not None and k != request.only:

@@ -14,6 +14,9 @@ when it is not (``"z[1][2] = 3.4: a sigmoid unit saturates"``). A rejected draw 
 * :func:`vanishing_gradient`: a gradient that prints as 0 at the answers' decimals although it is
   not exactly 0. Exact zeros are fine: they come from an input or inactive ReLU unit of exactly 0
   (the weight carries nothing) or an inactive ReLU unit (its slope is 0), and teach just that.
+* :func:`asked_prints_as_0`: an asked value that prints as 0 at the answers' decimals although it
+  is not 0 (Adam's second moment, v = 6.8·10⁻⁶, to 4 decimals): its key would be 0.0000, any
+  answer near 0 would count, and the key's next step would read 0 / 0.001 = 0.0068.
 * :func:`alike`: the same parameters and samples as an earlier variant.
 """
 
@@ -118,8 +121,21 @@ RULES: dict[str, Rule] = {
     N_("ReLU at its kink"): relu_at_kink,
     N_("gradient prints as 0"): vanishing_gradient,
 }
+ASKED_ZERO = N_("asked value prints as 0")
 # The rules a draw breaks because a number prints as 0 at the answers' decimals: more decimals may mend it.
-ROUNDED_AWAY = frozenset((N_("ReLU at its kink"), N_("gradient prints as 0")))
+ROUNDED_AWAY = frozenset((N_("ReLU at its kink"), N_("gradient prints as 0"), ASKED_ZERO))
+
+
+def asked_prints_as_0(values: Values, asked: tuple[Ref, ...], decimals: int) -> str | None:
+    """Return why a draw is refused when an asked value prints as 0 without being 0, else None.
+
+    Unlike the rules above it depends on what is asked, so :func:`rejection` does not run it.
+    """
+    for ref in asked:
+        value = float(values[ref])
+        if value != 0 and format_number(value, decimals) in ("0", "-0"):
+            return f"{ref} = {value:.2g} prints as 0 at {decimals} decimals"
+    return None
 
 
 def numbers(spec: NetworkSpec) -> tuple:
