@@ -120,3 +120,14 @@ def test_many_runs_get_paths_no_two_alike_and_a_legend_that_hides_nothing():
         assert len({(line.get_color(), line.get_linestyle(), line.get_marker()) for line in lines}) == 12
     few = train(spec, 20, [0.5, 2.0])
     assert descent_figure(few, printer_for(spec)).axes[0].get_legend() is not None
+
+
+def test_the_text_chart_gives_every_one_of_48_runs_its_own_mark():
+    # 6 optimizers × 8 rates: the ninth run was drawn with the first one's mark.
+    series = [(f"run {i}", [1.0, 0.5]) for i in range(48)]
+    for unicode in (False, True):
+        legend = text_chart(series, 1, False, unicode, columns=80).split("run 0:")[1]
+        marks = [
+            entry.split(": ")[1] for entry in ("run 0:" + legend).replace("\n", "   ").split("   ") if entry
+        ]
+        assert len(marks) == 48 and len(set(marks)) == 48

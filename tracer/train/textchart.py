@@ -7,7 +7,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-MARKERS = {True: "●○◆◇▲△■□", False: "*o+x#@%&"}
+# Eight shapes, then letters: 8 rates × 6 optimizers is 48 runs, each with a mark of its own.
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnpqrstuvwyz"
+MARKERS = {True: "●○◆◇▲△■□" + _LETTERS, False: "*o+x#@%&" + _LETTERS}
 FRAME = {True: ("┤", "│", "└", "─", "┬"), False: ("+", "|", "+", "-", "+")}
 
 
