@@ -149,3 +149,14 @@ def test_one_sample_is_not_all_1_samples(tmp_path):
         == 0
     )
     assert "all 1 samples" not in path.read_text(encoding="utf-8")
+
+
+def test_a_minibatch_comparison_of_optimizers_states_their_hyper_parameters(tmp_path):
+    # With --batch the report said how the samples were taken but not which optimizer took each
+    # step, nor its β, ε, μ: every hyper-parameter a run used is stated in every report.
+    path = tmp_path / "batch.md"
+    command = ["train", "xor", "--steps", "8", "--batch", "1", "--optimizers", "momentum,adam"]
+    assert main([*command, "--format", "md", "-o", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert "Each run's optimizer turns the gradient into the step: momentum ($\\mu = 0.9$" in text
+    assert "$\\beta_{1} = 0.9$, $\\beta_{2} = 0.999$" in text

@@ -237,6 +237,16 @@ class Report(Writer):
                     samples=str(t.samples),
                 )
             )
+            if t.names_optimizers:  # the hyper-parameters are stated with mini-batches too
+                blocks.append(
+                    self.paragraph(
+                        _(
+                            "Each run's optimizer turns the gradient into the step: {optimizers} "
+                            "(PyTorch's conventions unless marked book)."
+                        ),
+                        optimizers=self.optimizers(),
+                    )
+                )
         if t.worked_example:
             command = Span(f"tracer trace {t.source}", False, code=True)
             rate = self.equals(self.rate, t.spec.learning_rate)
