@@ -250,3 +250,31 @@ def test_the_sheet_states_its_givens_as_they_are_not_to_the_answers_decimals(tmp
     for name in ("variant-01-exercise.md", "variant-01-key.md"):
         text = files[name].decode()
         assert "\\epsilon &= 0.00000001" in text and "\\epsilon &= 0\n" not in text
+
+
+MAZUR_LINES = preset_text("mazur").split("\n[published]")[0].splitlines()
+MAZUR_AS_IT_IS = "\n".join(line for line in MAZUR_LINES if not line.startswith("published_by")) + (
+    '\n[optimizer]\nname = "adam"\n[randomize]\nweights = false\nbiases = false\nx = false\n'
+)
+
+
+def test_one_variant_with_nothing_drawn_is_the_spec_itself_and_its_key_never_prints_a_small_number_as_0(
+    tmp_path, capsys
+):
+    # [randomize] keeping every number used to end in an IndexError; and an Adam key read
+    # m(w₁) = (1 − 0.9)·0.0004 = 0, then m̂(w₁) = 0 / (1 − 0.9) = 0.0004.
+    spec = tmp_path / "adam.toml"
+    spec.write_text(MAZUR_AS_IT_IS, encoding="utf-8")
+    files = run(tmp_path / "one", "--variants", "1", "--ask", "m[2][1][1]", spec=str(spec))
+    assert (
+        "Nothing is drawn: the weights, biases, inputs, targets and η are the spec's."
+        in files["README.md"].decode()
+    )
+    key = files["variant-01-key.md"].decode()
+    m = re.search(r"^m_\{w_\{1\}\} &= .* = (.*) \\\\$", key, re.MULTILINE)
+    assert m is not None and m[1] == "4.39 \\cdot 10^{-5}"
+    assert "\\frac{4.39 \\cdot 10^{-5}}{1 - 0.9^{1}} = 0.0004" in key  # the rest keeps 4 decimals
+    assert main(["handout", str(spec), "--variants", "2", "-o", str(tmp_path / "two")]) == 2
+    err = capsys.readouterr().err
+    assert "tracer: randomize: nothing that tells variants apart is drawn" in err and err.count("\n") == 1
+    assert not (tmp_path / "two").exists()

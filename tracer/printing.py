@@ -72,7 +72,10 @@ def scientific(
     """Return the mantissa and exponent of a number that ``decimals`` places would show with fewer
     than ``significant`` significant digits, unless those few already give it to one part in
     10⁴ (0.05, ε = 0.00000001); None for a number the places show (or zero, or not finite, or
-    any number when ``significant`` is 0: numbers to exactly ``decimals`` places).
+    any number when ``significant`` is 0: numbers to exactly ``decimals`` places). With
+    ``significant`` 1 only a number that would print as 0 changes, as a handout's key needs: its
+    numbers keep the answers' decimals, but (1 − 0.8)·(−0.0002) is not 0. The mantissa has
+    :data:`SIGNIFICANT` digits at the least.
 
     Adam's second moment of a small gradient, 1.92·10⁻¹⁰, would print as 0, and a formula
     would read 0 / 0.001 = 0.000000192; a gradient check's distances would read 0.000000006 and
@@ -81,6 +84,8 @@ def scientific(
 
     >>> scientific(1.9234e-10), scientific(6.1135e-08), scientific(0.000438568), scientific(1e-08)
     (('1.92', -10), ('6.11', -8), None, None)
+    >>> scientific(-3.952e-05, 4, 1), scientific(0.0019, 4, 1)
+    (('-3.95', -5), None)
     """
     if not significant or value == 0 or not math.isfinite(value) or abs(value) >= LARGE:
         return None
@@ -88,7 +93,7 @@ def scientific(
     digits = len(fixed.lstrip("-").replace(".", "").lstrip("0"))
     if digits >= significant or abs(float(fixed) - value) <= abs(value) * 1e-4:
         return None
-    mantissa, exponent = f"{value:.{significant - 1}e}".split("e")
+    mantissa, exponent = f"{value:.{max(significant, SIGNIFICANT) - 1}e}".split("e")
     return mantissa, int(exponent)  # 6.00·10⁻⁹: its zeros are significant digits too
 
 

@@ -142,11 +142,12 @@ def document(
     """Return the worked example in the LaTeX style (for Markdown, matrix rows end their lines).
 
     Steps whose canonical ids are in ``highlighted`` are marked for the templates to box. With
-    ``fixed`` every number is printed to ``decimals`` places, as a handout asks its answers; else
-    a number too small for them keeps three significant digits (1.92·10⁻¹⁰). A number in
-    ``in_full`` (an exercise's givens) is printed in full either way.
+    ``fixed`` every number is printed to ``decimals`` places, as a handout asks its answers, but
+    for one that would print as 0 without being 0 (a key would read (1 − 0.8)·(−0.0002) = 0 and
+    0 / 0.2 = −0.0002); else a number too small for them keeps three significant digits
+    (1.92·10⁻¹⁰). A number in ``in_full`` (an exercise's givens) is printed in full either way.
     """
-    significant = 0 if fixed else SIGNIFICANT
+    significant = 1 if fixed else SIGNIFICANT
     printer = MathPrinter(
         trace.naming,
         decimals,

@@ -338,6 +338,12 @@ def make_handout(
         patterns, field = spec.ask or default_ask(spec), "ask"
     asked = resolve_ask(patterns, spec, field)
     chosen = rules(spec, request.exact)
+    if last > 1 and all(chosen[kind] is None for kind in ("weights", "biases", "x", "y")):
+        message = _(
+            "nothing that tells variants apart is drawn (weights, biases, x, y), so every variant "
+            "would be the same exercise; let one of them vary, or make one variant (--variants 1)"
+        )
+        raise SpecError("randomize", message)
     earlier: set[tuple] = set()
     variants = []
     draws = 0

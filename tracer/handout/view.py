@@ -105,7 +105,7 @@ class HandoutView(NamedTuple):
     exact: bool
     decimals: int
     patterns: tuple[str, ...]
-    varied: str
+    varied: str | None
     kept: str | None
     saturation: str
     hand_in: str  # paper, file or both
@@ -241,7 +241,7 @@ def view(handout: Handout, format: str | None = None) -> HandoutView:
         exact=request.exact,
         decimals=request.decimals,
         patterns=handout.patterns,
-        varied=_phrase(varied),
+        varied=_phrase(varied) if varied else None,  # [randomize] may keep everything
         kept=_phrase(kept) if kept else None,
         saturation=format_number(SATURATION),
         hand_in=request.hand_in,
