@@ -2,14 +2,26 @@
 
 import xml.etree.ElementTree as ET
 
+import matplotlib
 import pytest
 
 from tracer import load_spec
+from tracer.i18n import speaking
 from tracer.notation import notation
 from tracer.printing import MathPrinter
 from tracer.train.cli import optimizer_list
 from tracer.train.model import train
-from tracer.train.plots import COLOURS, DASHES, MARKERS, _style, descent_figure, image, loss_figure, pictures
+from tracer.train.plots import (
+    COLOURS,
+    DASHES,
+    MARKERS,
+    _style,
+    descent_figure,
+    image,
+    loss_figure,
+    pictures,
+    settings,
+)
 from tracer.train.textchart import text_chart
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -120,6 +132,22 @@ def test_many_runs_get_paths_no_two_alike_and_a_legend_that_hides_nothing():
         assert len({(line.get_color(), line.get_linestyle(), line.get_marker()) for line in lines}) == 12
     few = train(spec, 20, [0.5, 2.0])
     assert descent_figure(few, printer_for(spec)).axes[0].get_legend() is not None
+
+
+def test_a_legend_below_the_plot_fits_the_figures_width_in_any_language():
+    # Labels that say where a path leaves the picture are long: two columns of them were cut off
+    # at both edges of the figure.
+    spec = load_spec("basins")
+    names = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+    training = train(spec, 30, [1.0, 30.0], optimizers=optimizer_list(names, spec))
+    for lang in ("en", "ko"):
+        with speaking(lang), matplotlib.rc_context(settings()):
+            figure = descent_figure(training, printer_for(spec))
+            figure.canvas.draw()
+        (legend,) = figure.legends
+        box, width = legend.get_window_extent(), figure.bbox.width
+        assert box.x0 >= 0 and box.x1 <= width
+        assert box.y0 >= 0 and box.y1 < figure.axes[0].get_window_extent().y0  # below the plot
 
 
 def test_the_text_chart_gives_every_one_of_48_runs_its_own_mark():

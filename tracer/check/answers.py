@@ -230,7 +230,7 @@ _KEY_VALUE = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^=#"']*?)\s*=(.*)$""
 
 
 def _toml_problem(text: str, error: str) -> str | None:
-    """Return what is wrong with the line of an answers file tomllib refused, naming its key and
+    r"""Return what is wrong with the line of an answers file tomllib refused, naming its key and
     the fix (a value that is no TOML number, none at all, a key given twice), or None for others.
 
     >>> _toml_problem("net_o1 = 1,1059\n", "Expected newline (at line 1, column 11)")

@@ -24,6 +24,7 @@ from tracer.derive import symbol
 from tracer.i18n import _, language
 from tracer.ids import Ref
 from tracer.printing import MathPrinter, format_number
+from tracer.terminal import display_width
 from tracer.train.landscape import Landscape, Path
 from tracer.train.model import Training
 
@@ -60,6 +61,8 @@ MARKED_STEPS = 40  # a path shows a mark for each of its first steps, then a lin
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<")
 DASHES = ("-", "--", "-.", ":")
 LEGEND_INSIDE = 6  # runs whose legend fits inside the plot; more would hide curves and paths
+TWO_COLUMNS = 40  # characters of the longest label that two legend columns fit into the width
+LEGEND_ROW = 0.24  # inches a row of the legend below a plot takes
 
 
 def _style(i: int) -> tuple[str, str, str]:
@@ -73,11 +76,19 @@ def _style(i: int) -> tuple[str, str, str]:
 
 
 def _legend(figure: Figure, ax: Axes, runs: int, title: str | None = None) -> None:
-    """Put the legend in the plot where it hides least, or below it in two columns for many runs."""
+    """Put the legend in the plot where it hides least, or, for many runs, below it: in two
+    columns when the labels fit the figure's width side by side, else in one; the figure grows
+    by the legend's rows."""
     if runs <= LEGEND_INSIDE:
         ax.legend(loc="best", frameon=True, title=title)
-    else:
-        figure.legend(loc="outside lower center", ncols=2, frameon=True, title=title)
+        return
+    labels = ax.get_legend_handles_labels()[1]
+    longest = max(display_width(label.replace("$\\eta$", "η")) for label in labels)  # 한 is two
+    columns = 2 if longest <= TWO_COLUMNS else 1
+    rows = -(-len(labels) // columns) + (1 if title else 0)
+    width, height = figure.get_size_inches()
+    figure.set_size_inches(width, height + LEGEND_ROW * rows)
+    figure.legend(loc="outside lower center", ncols=columns, frameon=True, title=title)
 
 
 def settings() -> dict:
@@ -111,8 +122,7 @@ def _rate(printer: MathPrinter, rate: float, label: str = "") -> str:
 
 def loss_figure(training: Training, printer: MathPrinter) -> Figure:
     """Return the loss curves of every run on one plot, log-scaled when the losses span decades."""
-    many = len(training.runs) > LEGEND_INSIDE
-    figure = _figure(7.5, 4.5 + (0.2 * ((len(training.runs) + 1) // 2) if many else 0))
+    figure = _figure(7.5, 4.5)
     ax = figure.add_subplot()
     cost = _math(printer, Ref("C"))
     for i, run in enumerate(training.runs):
@@ -145,9 +155,7 @@ def loss_figure(training: Training, printer: MathPrinter) -> Figure:
 def descent_figure(training: Training, printer: MathPrinter) -> Figure:
     """Return the cost over one or two watched parameters with each rate's path of steps on it."""
     land = training.landscape
-    many = len(land.paths) > LEGEND_INSIDE
-    height = (5.2 if len(land.refs) == 2 else 4.5) + (0.2 * ((len(land.paths) + 3) // 2) if many else 0)
-    figure = _figure(7.5, height)
+    figure = _figure(7.5, 5.2 if len(land.refs) == 2 else 4.5)
     ax = figure.add_subplot()
     cost = _math(printer, Ref("C"))
     names = [_math(printer, ref) for ref in land.refs]
