@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from types import SimpleNamespace
 
 import pytest
@@ -208,7 +209,10 @@ def test_unicode_names_of_optimizer_state_and_steps(tmp_path):
     [
         ("net_o1 = 1,1059", '"net_o1" must be a number, got 1,1059; write it as the number 1.1059'),
         ("out_h1 = 59.33%", '"out_h1" must be a number, got 59.33%; write it as the number 0.5933'),
-        ("out_h1 = 1/2", '"out_h1" must be a number, got 1/2; write it as the number 0.5'),
+        (
+            "out_h1 = 1/2",
+            '"out_h1" must be a number, got 1/2; write a fraction in quotes, "1/2", or the number 0.5',
+        ),
         ("out_h1 = .5933", '"out_h1" must be a number, got .5933; write it as the number 0.5933'),
         ("out_h1 = \u22120.5", '"out_h1" must be a number, got \u22120.5; write it as the number -0.5'),
         ("out_h1 = 0.59 0.6", '"out_h1" must be a number, got 0.59 0.6; write a number, e.g. 0.5933'),
@@ -231,3 +235,27 @@ def test_a_number_written_as_a_student_would_gets_the_fix(tmp_path, capsys, line
     assert captured.err == f"tracer: {path}: {message}\n" or message in captured.err
     assert captured.err.count("\n") == 1
     assert not (tmp_path / "answers.md").exists()
+
+
+def test_an_exact_handouts_answers_are_fractions_in_quotes(tmp_path, capsys):
+    # An --exact sheet says "give your answers as fractions", but no answers file could hold one:
+    # 3/2 is no TOML and "3/2" was refused as text.
+    assert (
+        main(
+            ["handout", "relu", "--variants", "1", "--exact", "--hand-in", "file", "-o", str(tmp_path / "h")]
+        )
+        == 0
+    )
+    sheet = (tmp_path / "h" / "variant-01-exercise.md").read_text(encoding="utf-8")
+    assert 'write your fraction in quotes after each = (e.g. "3/2")' in sheet
+    key = tomllib.loads((tmp_path / "h" / "variant-01-answers.toml").read_text(encoding="utf-8"))
+    fractions = {}
+    for line in (tmp_path / "h" / "variant-01-answers.toml").read_text(encoding="utf-8").splitlines():
+        if "#" in line and not line.startswith("#"):
+            name, comment = line.split(" = ")[0].strip('"'), line.split("# ")[1]
+            fractions[name] = comment
+    assert any("/" in f for f in fractions.values()) and set(fractions) == set(key)
+    answers = tmp_path / "student.toml"
+    answers.write_text("".join(f'"{k}" = "{f}"\n' for k, f in fractions.items()), encoding="utf-8")
+    assert main(["check", str(tmp_path / "h" / "variant-01-spec.toml"), str(answers)]) == 0
+    capsys.readouterr()

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -274,16 +275,26 @@ def _not_a_number(written: str, shown: str | None = None) -> str:
     Decimal commas, percentages, fractions, a bare leading point, a typographic minus and
     full-width digits are turned into the number they mean.
 
-    >>> _not_a_number("59.33%"), _not_a_number("1/2")
-    ('59.33%; write it as the number 0.5933', '1/2; write it as the number 0.5')
+    >>> _not_a_number("59.33%"), _not_a_number("0,5")
+    ('59.33%; write it as the number 0.5933', '0,5; write it as the number 0.5')
+    >>> _not_a_number("1/2")
+    '1/2; write a fraction in quotes, "1/2", or the number 0.5'
     >>> _not_a_number("abc")
     'abc; write a number, e.g. 0.5933'
     """
     shown = written if shown is None else shown
     meant = _meant(written)
+    if _FRACTION.fullmatch(written) and meant is not None:
+        return _("{text}; write a fraction in quotes, {quoted}, or the number {number}").format(
+            text=shown, quoted=json.dumps(written.replace(" ", "")), number=meant
+        )
     if meant is None:
         return _("{text}; write a number, e.g. {example}").format(text=shown, example="0.5933")
     return _("{text}; write it as the number {number}").format(text=shown, number=meant)
+
+
+_FRACTION = re.compile(r"\s*[+-]?\d+\s*/\s*\d+\s*")
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
 
 
 def _plain(text: str) -> bool:
@@ -315,6 +326,10 @@ def _meant(written: str) -> str | None:
 
 def _number(raw: Any, name: str, source: str) -> float:
     """Return an answer's value as a float, refusing text, tables, booleans, NaN and infinity."""
+    if isinstance(raw, str) and (_FRACTION.fullmatch(raw) or _WHOLE.fullmatch(raw)):
+        top, _slash, bottom = raw.partition("/")  # an exact handout's answer: "3/2", "-1", "0"
+        if int(bottom or 1) != 0:
+            return float(Fraction(int(top), int(bottom or 1)))
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         if isinstance(raw, str) and _plain(raw):
             got = _("the text {text}; write the number without quotes").format(text=json.dumps(raw))

@@ -166,6 +166,11 @@ def sheet_words(kind: str, facts: SheetFacts) -> SheetWords:
         on_paper=say(N_("Write each answer in the table above and hand in this sheet with your working.")),
         copy_lines=say(
             N_(
+                "Copy these lines into a text file, write your fraction in quotes after each = "
+                '(e.g. "3/2") and delete the lines you did not compute:'
+            )
+            if facts.exact
+            else N_(
                 "Copy these lines into a text file, write your number after each = and delete the lines "
                 "you did not compute:"
             )
