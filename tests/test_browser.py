@@ -141,6 +141,8 @@ def expected_places(ids: list[str], depth: int) -> set[str]:
             places.add(f"e{ref.l}.{ref.j}.{ref.k}")
         elif ref.kind in ("b", "dC/db", "b'"):
             places.add(f"b{ref.l}.{ref.j}")
+        elif ref.kind in ("velocity", "m", "v", "m_hat", "v_hat", "h"):  # on its parameter
+            places.add(f"e{ref.l}.{ref.j}.{ref.k}" if ref.k else f"b{ref.l}.{ref.j}")
     return places
 
 
