@@ -106,3 +106,18 @@ def test_every_step_of_an_optimizer_has_a_place_on_the_diagram():
             assert data["places"][q.id] == parameter, q.id
             assert f'data-place="{parameter}"' in page
     assert {"m_hat[2][1][1]@2", "v_hat[1][2]@1"} <= set(data["places"])
+
+
+def test_a_layer_of_ten_neurons_or_more_labels_its_weights_in_unicode():
+    """With ten neurons or more a weight's indices are written with a comma, which has no Unicode
+    subscript: SymPy printed every label as its raw name (w_10,1__2) in the diagram."""
+    spec = {
+        "layers": [2, 12, 1],
+        "activations": "sigmoid",
+        "learning_rate": 0.5,
+        "samples": [{"x": [0.3, 0.9], "y": [1.0]}],
+    }
+    page = render_html(trace(from_dict(spec)))
+    labels = re.findall(r"<text [^>]*>([^<]*)</text>", page)
+    assert any(label.startswith("w²₁₀,₁ = ") for label in labels)
+    assert [label for label in labels if "_" in label] == []
