@@ -303,6 +303,24 @@ def test_the_buttons_are_buttons_with_a_visible_focus(opened):
     assert outline == "solid"
 
 
+def test_the_keyboard_keeps_its_focus_at_either_end(opened):
+    """Enter on Next up to the last step disables Next: the focus moves to Previous (it was lost
+    to the page's body), and Enter there goes back."""
+    page = opened("neuron")
+    count = page.page.locator(".document .step").count()
+    page.page.get_by_role("button", name="Next").focus()
+    for _ in range(count):
+        page.page.keyboard.press("Enter")
+    assert page.page.get_by_role("button", name="Next").is_disabled()
+    assert page.page.locator(".position").inner_text() == "The end of the worked example"
+    assert page.page.evaluate("document.activeElement.dataset.action") == "previous"
+    page.page.keyboard.press("Enter")
+    assert page.page.locator(".position").inner_text() == f"Calculation {count} of {count}"
+    for _ in range(count):
+        page.page.keyboard.press("Enter")
+    assert page.page.evaluate("document.activeElement.dataset.action") == "next"
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])
 def test_the_self_test_marks_as_tracer_check_does(opened, case):
     page = opened(case["spec"], "?quiz")
