@@ -16,10 +16,12 @@ from typing import ClassVar, NamedTuple
 
 import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair
+from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty import PrettyPrinter
-from sympy.printing.pretty.pretty_symbology import xsym
+from sympy.printing.pretty.pretty_symbology import pretty_symbol, xsym
+from sympy.printing.pretty.pretty_symbology import sub as subscript
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from tracer.ids import Ref, parse
@@ -318,6 +320,24 @@ def join_operands(operands: list[Operand], binding: int = prettyForm.ADD) -> pre
     return prettyForm(*stringPict.next(*pieces), binding=binding)
 
 
+def comma_indexed(name: str) -> str | None:
+    """Return a symbol whose subscript has a comma (a layer of ten neurons or more) in Unicode, the
+    comma between the subscript digits; None for a name without one. SymPy gives up on the whole
+    subscript when one character has no subscript form and prints the name as it is written.
+
+    >>> comma_indexed("w^2_10,1"), comma_indexed("w^2_1,1"), comma_indexed("w^2_11")
+    ('w²₁₀,₁', 'w²₁,₁', None)
+    """
+    base, supers, subs = split_super_sub(name)
+    if not any("," in s for s in subs):
+        return None
+    try:
+        indices = [",".join("".join(subscript[c] for c in part) for part in s.split(",")) for s in subs]
+    except KeyError:
+        return None
+    return pretty_symbol(base + "".join(f"^{s}" for s in supers)) + " ".join(indices)
+
+
 def _copied(form: prettyForm) -> prettyForm:
     """Return a picture of its own with the same rows (``copy.copy`` takes twenty times as long)."""
     copied = object.__new__(type(form))
@@ -382,7 +402,10 @@ class TracerPrettyPrinter(PrettyPrinter):
 
     def _print_Symbol(self, expr: sp.Symbol, bold_name: bool = False) -> prettyForm:
         shown = None if bold_name else _display(self._settings["naming"], expr)
-        return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)
+        if shown is not None:
+            return self._print(shown)
+        indexed = None if bold_name else comma_indexed(expr.name)
+        return super()._print_Symbol(expr, bold_name) if indexed is None else prettyForm(indexed)
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
         decimals, significant = digits(float(expr), self._settings)
