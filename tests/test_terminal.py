@@ -110,6 +110,25 @@ def test_a_negation_is_still_a_minus_sign():
     assert printer.pretty(-x * y) == "-x⋅y"
 
 
+def test_a_drawn_number_is_not_moved_by_a_power_drawn_before_it():
+    # SymPy raises the exponent it is handed for tanh(z)²; the printer's cache handed it its
+    # own "2", and 2⋅(a − y) printed after it (the slope of sse) failed: IndexError.
+    a, y, z = sp.symbols("a y z")
+    printer = _printer()
+    assert printer.pretty(1 - sp.tanh(z) ** 2) == "        2   \n1 - tanh (z)"
+    assert printer.pretty(sp.Mul(2, a - y, evaluate=False)) == "2⋅(a - y)"
+
+
+def test_a_tanh_network_with_the_squared_error_is_worked_out_in_the_terminal(tmp_path, capsys):
+    spec = tmp_path / "tanh.toml"
+    spec.write_text(
+        'layers = [1, 1]\nactivations = "tanh"\nloss = "sse"\nlearning_rate = 0.1\n'
+        "weights = [[[0.5]]]\nbiases = [[0.0]]\n[[samples]]\nx = [2.0]\ny = [0.0]\n"
+    )
+    assert main(["trace", str(spec), "--lang", "en"]) == 0
+    assert "∂C/∂a²₁ = 2⋅(a²₁ - y₁) = 2⋅(0.761594156 - 0) = 1.523188312" in capsys.readouterr().out
+
+
 # --- fitting pictures to the width ---------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ Two extensions, both by subclassing the printers rather than editing their outpu
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
 from typing import ClassVar, NamedTuple
@@ -322,15 +323,17 @@ class TracerPrettyPrinter(PrettyPrinter):
 
     def _print(self, expr: sp.Basic, **kwargs) -> prettyForm:
         # Each sub-expression is drawn once per printer: a document repeats its symbols, σ(z)s
-        # and matrices many times. SymPy's printers build new pictures from the ones they are
-        # handed, so sharing one picture is safe.
+        # and matrices many times. Each caller gets its own copy of the drawn form: SymPy's
+        # printers mostly build new pictures, but some move the baseline of the one they are
+        # handed (tanh(z)²'s inline power raised the cached "2", and 2⋅(a − y) printed after it
+        # failed).
         if kwargs:
             return super()._print(expr, **kwargs)
         try:
-            return self._printed[expr]
+            return copy.copy(self._printed[expr])
         except KeyError:
             form = self._printed[expr] = super()._print(expr)
-            return form
+            return copy.copy(form)
         except TypeError:  # a mutable matrix cannot be a key
             return super()._print(expr)
 
