@@ -175,3 +175,59 @@ def test_an_optimizer_step_compiles_to_pdf_in_either_convention(name, convention
     data.update(optimizer={"name": name, "convention": convention})
     pdf = compile_latex(render_latex(trace(from_dict(data))))
     assert pdf.startswith(b"%PDF")
+
+
+def _spec_markdown(**keys) -> str:
+    base = {"learning_rate": 0.5, "samples": [{"x": [0.5, 0.25], "y": [0.0, 0.0]}]}
+    return render_markdown(trace(from_dict({**base, **keys})), svg="x.svg")
+
+
+def test_a_hidden_layer_before_one_neuron_reaches_the_cost_along_one_path():
+    # A 1-1-1 network said "along 1 paths … the sum over those paths".
+    text = _spec_markdown(
+        layers=[1, 1, 1],
+        activations="sigmoid",
+        loss="sse",
+        weights=[[[0.8]], [[-1.5]]],
+        biases=[[0.0], [0.5]],
+        samples=[{"x": [1.0], "y": [1.0]}],
+    )
+    assert "1 paths" not in text
+    assert "reaches the cost along one path, through the one neuron of the next layer" in text
+
+
+def test_a_one_neuron_hidden_layer_works_out_its_sum_over_paths_once():
+    # With one hidden neuron "and so for every neuron of the layer" repeated the same line.
+    text = _spec_markdown(
+        layers=[2, 1, 2],
+        activations=["tanh", "sigmoid"],
+        loss="quadratic",
+        weights=[[[5.0, -7.25]], [[0.3], [-0.4]]],
+        biases=[[0.1], [0.2, -0.2]],
+    )
+    hidden = text[position(text, "Hidden layer 2") : position(text, "One weight of this layer")]
+    assert "every neuron of the layer" not in hidden
+    assert hidden.count("= 0.00649131") == 1  # ∂C/∂a²₁ = 0.3⋅δ³₁ − 0.4⋅δ³₂, checked by hand
+    assert r"\frac{\partial C_{1}}{\partial a^{2}_{1}} + \frac{\partial C_{2}}{\partial a^{2}_{1}}" in hidden
+
+
+def test_a_step_that_leaves_the_loss_as_it_was_does_not_say_it_went_up():
+    # Every ReLU's weighted input is 0 (ReLU′(0) = 0): no gradient, C' = C = 0.
+    text = _spec_markdown(
+        layers=[2, 2, 1],
+        activations=["relu", "identity"],
+        loss="quadratic",
+        weights=[[[1.0, -1.0], [0.5, 0.5]], [[2.0, -3.0]]],
+        biases=[[0.0, -1.0], [0.0]],
+        samples=[{"x": [1.0, 1.0], "y": [0.0]}],
+    )
+    assert "went up" not in text and "went down" not in text
+    assert "The loss did not change" in text
+
+
+@pytest.mark.parametrize(("name", "grows"), [("mazur", True), ("xor", False)])
+def test_the_gradient_check_says_the_distance_grows_again_only_where_its_tables_show_it(name, grows):
+    # Mazur's w₁ row goes 1.34⋅10⁻¹¹ then 5.87⋅10⁻¹¹; in xor every distance still shrinks at 10⁻⁷.
+    check = markdown(name)[position(markdown(name), "Gradient check") :]
+    assert ("For very small nudges it stops shrinking and grows again" in check) is grows
+    assert ("Nudges smaller than these would at last make it grow again" in check) is not grows

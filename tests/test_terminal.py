@@ -16,11 +16,12 @@ import pytest
 import sympy as sp
 from document_cases import PRESETS, rendered, traced
 
-from tracer import load_spec, trace
+from tracer import from_dict, load_spec, trace
 from tracer.cli import main
 from tracer.display import Hadamard
 from tracer.documents.blocks import Span
 from tracer.documents.lesson import lesson
+from tracer.documents.render import render_terminal
 from tracer.documents.styles import PrettyStyle, typeset
 from tracer.printing import MathPrinter
 from tracer.terminal import beside, display_width, pad, table, wrap
@@ -100,6 +101,30 @@ def test_a_factor_of_minus_one_is_shown_in_the_terminal():
     text = rendered("softmax", "term")
     assert "x₂⋅δ²₁ = -1⋅(-0.012602064) = 0.012602064" in text
     assert "x₂⋅δ²₃ = -1⋅0.092248682 = -0.092248682" in text
+
+
+def test_a_negative_number_after_another_factor_is_in_parentheses_as_in_latex():
+    # The chain rule's numbers ∂z/∂w⋅∂a/∂z⋅∂C/∂a printed 0.689974481⋅0.232933292⋅-1.261279219.
+    x = sp.Symbol("x")
+    printer = _printer()
+    assert printer.pretty(sp.Mul(sp.Float(0.5), sp.Float(-1.25), evaluate=False)) == "0.5⋅(-1.25)"
+    assert printer.pretty(sp.Mul(sp.Float(-0.5), x, evaluate=False)) == "-0.5⋅x"
+    assert printer.pretty(sp.Mul(x, sp.Float(-1.2e-12), evaluate=False)) == "x⋅(-1.20⋅10⁻¹²)"
+    assert "∂C/∂w³₁₁ = 0.689974481⋅0.232933292⋅(-1.261279219) = -0.202710308" in _one_one_one()
+
+
+def _one_one_one() -> str:
+    spec = {
+        "layers": [1, 1, 1],
+        "activations": "sigmoid",
+        "loss": "sse",
+        "learning_rate": 1.0,
+        "weights": [[[0.8]], [[-1.5]]],
+        "biases": [[0.0], [0.5]],
+        "samples": [{"x": [1.0], "y": [1.0]}],
+    }
+    result = trace(from_dict(spec))
+    return render_terminal(result, 9, 80, False)
 
 
 def test_a_negation_is_still_a_minus_sign():

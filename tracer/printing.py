@@ -464,7 +464,9 @@ class TracerPrettyPrinter(PrettyPrinter):
         for i, factor in enumerate(factors):
             form = self._print(factor)
             weak = form.binding > prettyForm.MUL and form.binding != prettyForm.NEG
-            parens = weak and (len(factors) > 1 or negative)
+            # A negative number after another factor is in parentheses, as in LaTeX: 0.5⋅(-1.25).
+            signed = i > 0 and isinstance(factor, sp.Number) and factor.is_negative
+            parens = (weak and (len(factors) > 1 or negative)) or signed
             if parens:
                 form = prettyForm(*form.parens())
             separator = xsym("*") if i else ""

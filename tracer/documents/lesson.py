@@ -527,6 +527,8 @@ class Lesson(Writer):
                     _("The loss went down: this step of gradient descent moved downhill."), tone="good"
                 )
             )
+        elif change == 0:
+            blocks.append(self.paragraph(_("The loss did not change: the update left the cost where it was.")))
         else:
             blocks.append(
                 self.paragraph(
