@@ -8,6 +8,7 @@ backpropagation gives.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -123,7 +124,7 @@ def _grows(lesson: Lesson, ref: Ref, rows: tuple[Quotient, ...]) -> bool:
     """Return whether the distance to the backprop value grows somewhere down the table."""
     exact = float(lesson.trace.values[_gradient(ref)])
     distances = [abs(q.quotient - exact) for q in rows]
-    return any(later > earlier for earlier, later in zip(distances, distances[1:]))
+    return any(later > earlier for earlier, later in pairwise(distances))
 
 
 def checked(lesson: Lesson, ref: Ref, quotients: tuple[Quotient, ...]) -> list[Block]:

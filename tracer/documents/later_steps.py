@@ -182,7 +182,9 @@ def after_steps(lesson: Lesson) -> list[Block]:
             lesson.paragraph(_("The loss went down over the {count} steps.").format(count=last), tone="good")
         )
     elif change == 0:
-        blocks.append(lesson.paragraph(_("The loss did not change over the {count} steps.").format(count=last)))
+        blocks.append(
+            lesson.paragraph(_("The loss did not change over the {count} steps.").format(count=last))
+        )
     else:
         blocks.append(
             lesson.paragraph(

@@ -528,7 +528,9 @@ class Lesson(Writer):
                 )
             )
         elif change == 0:
-            blocks.append(self.paragraph(_("The loss did not change: the update left the cost where it was.")))
+            blocks.append(
+                self.paragraph(_("The loss did not change: the update left the cost where it was."))
+            )
         else:
             blocks.append(
                 self.paragraph(
