@@ -127,6 +127,17 @@ def _one_one_one() -> str:
     return render_terminal(result, 9, 80, False)
 
 
+def test_a_subscript_j_is_a_subscript_not_an_underscore():
+    # SymPy has no subscript j: the softmax's definition and Jacobian read a_j, ∂aᵢ/∂z_j.
+    printer = _printer()
+    assert printer.pretty(sp.Symbol("a_j")) == "aⱼ"
+    assert printer.pretty(sp.Symbol("z^(3)_j")) == "z⁽³⁾ⱼ"
+    assert printer.pretty(sp.Symbol("a_i")) == "aᵢ"
+    text = rendered("softmax", "term")
+    assert "∂aᵢ/∂zⱼ = aⱼ⋅(1 - aⱼ)  for i = j;  -aᵢ⋅aⱼ  for i ≠ j" in text
+    assert "_j" not in text
+
+
 def test_a_negation_is_still_a_minus_sign():
     x, y = sp.symbols("x y")
     printer = _printer()

@@ -17,9 +17,12 @@ from typing import ClassVar, NamedTuple
 
 import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair
+from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.pretty_symbology import sub as pretty_sub
+from sympy.printing.pretty.pretty_symbology import sup as pretty_sup
 from sympy.printing.pretty.pretty_symbology import xsym
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
@@ -346,7 +349,18 @@ class TracerPrettyPrinter(PrettyPrinter):
 
     def _print_Symbol(self, expr: sp.Symbol, bold_name: bool = False) -> prettyForm:
         shown = None if bold_name else _display(self._settings["naming"], expr)
-        return super()._print_Symbol(expr, bold_name) if shown is None else self._print(shown)
+        if shown is not None:
+            return self._print(shown)
+        name, sups, subs = split_super_sub(expr.name)
+        if not bold_name and any("j" in s for s in subs):
+            # SymPy has no subscript j and would print a_j; Unicode has ⱼ (U+2C7C): aⱼ, z⁽³⁾ⱼₖ.
+            script = {**pretty_sub, "j": "ⱼ"}
+            lowered = ["".join(script.get(c, "") for c in s) for s in subs]
+            raised = ["".join(pretty_sup.get(c, "") for c in s) for s in sups]
+            if all(len(t) == len(s) for t, s in zip(lowered + raised, subs + sups, strict=True)):
+                base = super()._print_Symbol(sp.Symbol(name), bold_name).picture[0]
+                return prettyForm(base + "".join(raised) + "".join(lowered))
+        return super()._print_Symbol(expr, bold_name)
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
         small = scientific(float(expr), self._settings["decimals"], self._settings["significant"])
