@@ -194,6 +194,22 @@ def test_a_hidden_layer_before_one_neuron_reaches_the_cost_along_one_path():
     )
     assert "1 paths" not in text
     assert "reaches the cost along one path, through the one neuron of the next layer" in text
+    assert "sum of these parts over the outputs" not in text and "then their sum" not in text
+    assert "is this one part, the network having one output" in text
+    assert "The output's part of the cost, which is the whole cost:" in text
+
+
+def test_the_mean_squared_error_of_one_output_is_not_over_1_outputs():
+    text = _spec_markdown(
+        layers=[2, 1],
+        activations="identity",
+        loss="mse",
+        weights=[[[1.0, -1.0]]],
+        biases=[[0.0]],
+        samples=[{"x": [1.0, 2.0], "y": [0.5]}],
+    )
+    assert "1 outputs" not in text
+    assert "the mean squared error over the one output, the squared error itself" in text
 
 
 def test_a_one_neuron_hidden_layer_works_out_its_sum_over_paths_once():
