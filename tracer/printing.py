@@ -26,6 +26,7 @@ from sympy.printing.pretty.pretty_symbology import sup as pretty_sup
 from sympy.printing.pretty.pretty_symbology import xsym
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
+from tracer.i18n import _
 from tracer.ids import Ref, parse
 from tracer.notation import Naming
 
@@ -259,10 +260,17 @@ class TracerLatexPrinter(LatexPrinter):
 
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         # SymPy's cases, with the row break setting and "for " instead of "\:" (Markdown reads
-        # "\:" as an escaped colon).
+        # "\:" as an escaped colon); the words in the reader's language ("z > 0일 때").
         rows = []
         for value, condition in expr.args:
-            when = r"\text{otherwise}" if condition == sp.true else rf"\text{{for }} {self._print(condition)}"
+            if condition == sp.true:
+                otherwise = _("otherwise")
+                when = rf"\text{{{otherwise}}}"
+            else:
+                # the condition's words around it: "for {condition}", "{condition}일 때"
+                before, after = _("for {condition}").split("{condition}")
+                words = [rf"\text{{{before}}}" if before else "", self._print(condition)]
+                when = " ".join(w for w in words if w) + (rf"\text{{{after}}}" if after else "")
             rows.append(f"{self._print(value)} & {when}")
         return r"\begin{cases} " + f" {self._settings['row_break']}".join(rows) + r" \end{cases}"
 
