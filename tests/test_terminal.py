@@ -281,3 +281,28 @@ def test_trace_prints_no_line_wider_than_sixty_columns(name, notation, monkeypat
     wide = [line for line in lines if display_width(line) > 60]
     assert len(lines) > 100
     assert not wide
+
+
+def test_trace_piped_into_a_pager_fits_the_terminal_standard_error_writes_to():
+    # `tracer trace mazur | less` in a 60-column terminal: standard output is a pipe and COLUMNS
+    # is not exported, so shutil.get_terminal_size said 80 and every long line wrapped.
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 60, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    command = [sys.executable, "-m", "tracer", "trace", "mazur", "--lang", "en"]
+    try:
+        done = subprocess.run(
+            command, stdout=subprocess.PIPE, stderr=follower, text=True, env={**env, "NO_COLOR": "1"}
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    lines = done.stdout.split("\n")
+    assert done.returncode == 0 and len(lines) > 100
+    assert max(display_width(line) for line in lines) <= 60
+    assert max(display_width(line) for line in lines) > 55
