@@ -247,3 +247,14 @@ def test_the_gradient_check_says_the_distance_grows_again_only_where_its_tables_
     check = markdown(name)[position(markdown(name), "Gradient check") :]
     assert ("For very small nudges it stops shrinking and grows again" in check) is grows
     assert ("Nudges smaller than these would at last make it grow again" in check) is not grows
+
+
+@pytest.mark.parametrize(("name", "said"), [("momentum", "θ′ = θ − αv"), ("nesterov", "θ′ = θ − α(g + μv)")])
+def test_the_conventions_of_an_optimizer_are_told_with_the_notations_learning_rate(name, said):
+    # In Ng's notation the formulas write the learning rate α, and the sentence beside them wrote η.
+    data = tomllib.loads(preset_text("xor"))
+    data.update(notation="ng", optimizer={"name": name})
+    text = render_markdown(trace(from_dict(data)), svg="x.svg")
+    conventions = text[position(text, "PyTorch s") :]
+    conventions = conventions[: conventions.index("\n")]
+    assert said in conventions and "η" not in conventions

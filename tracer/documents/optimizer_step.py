@@ -33,18 +33,18 @@ CONVENTIONS = {
         "The numbers follow the book Deep Learning from Scratch by Koki Saito (its common/optimizer.py)."
     ),
 }
-# Where the two conventions part, said once per optimizer.
+# Where the two conventions part, said once per optimizer; {eta} is the notation's learning rate.
 DIFFERENCES = {
     "momentum": N_(
-        "PyTorch starts the velocity at the first gradient and keeps the learning rate out of it (v ← μv "
-        "+ g, θ′ = θ − ηv); the book starts it at 0 and puts the learning rate inside (v ← μv − ηg, θ′ = "
-        "θ + v). With a constant learning rate and no dampening both give the same weights at every "
-        "step."
+        "PyTorch starts the velocity at the first gradient and keeps the learning rate out of it "
+        "(v ← μv + g, θ′ = θ − {eta}v); the book starts it at 0 and puts the learning rate inside "
+        "(v ← μv − {eta}g, θ′ = θ + v). With a constant learning rate and no dampening both give the "
+        "same weights at every step."
     ),
     "nesterov": N_(
-        "PyTorch steps along the gradient plus the velocity once more (θ′ = θ − η(g + μv)); the book "
+        "PyTorch steps along the gradient plus the velocity once more (θ′ = θ − {eta}(g + μv)); the book "
         "writes the same look-ahead with its velocity, which holds the learning rate (θ′ = θ + μ²v − (1 "
-        "+ μ)ηg)."
+        "+ μ){eta}g)."
     ),
     "adagrad": N_(
         "Both add ε after the square root; PyTorch's ε is 10⁻¹⁰, the book's 10⁻⁷, which shows only when "
@@ -56,7 +56,7 @@ DIFFERENCES = {
     ),
     "adam": N_(
         "PyTorch corrects both moments for their start at zero (m̂, v̂) and adds ε to √v̂; the book "
-        "folds the correction into the step size, η√(1 − β₂ᵗ)/(1 − β₁ᵗ), and adds ε (10⁻⁷) to the "
+        "folds the correction into the step size, {eta}√(1 − β₂ᵗ)/(1 − β₁ᵗ), and adds ε (10⁻⁷) to the "
         "uncorrected √v. The two agree closely unless v is as small as ε."
     ),
 }
@@ -149,7 +149,9 @@ def optimizer_update(lesson: Lesson) -> list[Block]:
             ),
             name=name,
         ),
-        lesson.paragraph(_(DIFFERENCES[optimizer.name])),
+        lesson.paragraph(
+            _(DIFFERENCES[optimizer.name]), eta=lesson.style.printer.text(lesson.naming.symbol(Ref("eta")))
+        ),
         *optimizer_layers(lesson, 2),
     ]
     if optimizer.name in FIRST_STEP:
