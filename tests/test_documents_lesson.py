@@ -258,3 +258,16 @@ def test_the_conventions_of_an_optimizer_are_told_with_the_notations_learning_ra
     conventions = text[position(text, "PyTorch s") :]
     conventions = conventions[: conventions.index("\n")]
     assert said in conventions and "η" not in conventions
+
+
+def test_adams_first_step_does_not_say_a_weight_with_no_gradient_moves():
+    # An input of 0 gives its weights a gradient of 0: Adam's first step leaves them where they are,
+    # and the note said "every weight moves by almost exactly the learning rate".
+    data = tomllib.loads(preset_text("xor"))
+    data.update(samples=[{"x": [1, 0], "y": [1]}], learning_rate=0.05, optimizer={"name": "adam"})
+    result = trace(from_dict(data))
+    assert result.values[Ref("dC/dW", 1, 1, 2)] == 0
+    assert result.values[Ref("W'", 1, 1, 2)] == result.values[Ref("W", 1, 1, 2)]
+    text = render_markdown(result, svg="x.svg")
+    assert "every weight moves" not in text
+    assert "and a gradient of 0 not at all" in text

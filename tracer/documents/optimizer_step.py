@@ -62,9 +62,10 @@ DIFFERENCES = {
 }
 FIRST_STEP = {
     "adam": N_(
-        "At the first step m̂ is the gradient and v̂ its square, so every weight moves by almost exactly "
-        "the learning rate, against the sign of its gradient: the moments show their role from the "
-        "second step on."
+        "At the first step the corrected moments are the gradient and its square, so a weight moves by "
+        "almost exactly the learning rate, against the sign of its gradient, whatever the gradient's "
+        "size (only a gradient as small as ε moves it less, and a gradient of 0 not at all): the "
+        "moments show their role from the second step on."
     ),
 }
 
