@@ -138,6 +138,23 @@ def test_a_subscript_j_is_a_subscript_not_an_underscore():
     assert "_j" not in text
 
 
+def test_mazurs_names_past_one_hidden_layer_are_subscripted_in_the_terminal():
+    # A 2-2-2-1 network in Mazur's notation printed out_h1.1, b_h2.2 in the terminal.
+    spec = {
+        "notation": "mazur",
+        "layers": [2, 2, 2, 1],
+        "activations": "sigmoid",
+        "loss": "quadratic",
+        "learning_rate": 0.5,
+        "weights": [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]], [[0.9, 1.0]]],
+        "biases": [[0.1, 0.1], [0.2, 0.2], [0.3]],
+        "samples": [{"x": [1.0, 0.5], "y": [1.0]}],
+    }
+    text = render_terminal(trace(from_dict(spec)), 9, 80, False)
+    assert "outₕ₁.₁ = σ(netₕ₁.₁)" in text and "bₕ₂.₂" in text
+    assert not re.search(r"(out|net|b)_h", text)
+
+
 def test_a_negation_is_still_a_minus_sign():
     x, y = sp.symbols("x y")
     printer = _printer()

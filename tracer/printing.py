@@ -360,9 +360,10 @@ class TracerPrettyPrinter(PrettyPrinter):
         if shown is not None:
             return self._print(shown)
         name, sups, subs = split_super_sub(expr.name)
-        if not bold_name and any("j" in s for s in subs):
+        if not bold_name and any(c in _MORE_SUBSCRIPTS for s in subs for c in s):
             # SymPy has no subscript j and would print a_j; Unicode has ⱼ (U+2C7C): aⱼ, z⁽³⁾ⱼₖ.
-            script = {**pretty_sub, "j": "ⱼ"}
+            # Mazur's names past one hidden layer number a neuron h1.1: outₕ₁.₁, not out_h1.1.
+            script = {**pretty_sub, **_MORE_SUBSCRIPTS}
             lowered = ["".join(script.get(c, "") for c in s) for s in subs]
             raised = ["".join(pretty_sup.get(c, "") for c in s) for s in sups]
             if all(len(t) == len(s) for t, s in zip(lowered + raised, subs + sups, strict=True)):
@@ -558,6 +559,9 @@ def _point(form: prettyForm) -> tuple[int, int] | None:
         return None
     after = len(dot + fraction)
     return len(text) - after, after
+
+
+_MORE_SUBSCRIPTS = {"j": "ⱼ", ".": "."}
 
 
 def _display(naming: Naming | None, expr: sp.Symbol) -> sp.Expr | None:
