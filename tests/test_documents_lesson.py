@@ -271,3 +271,5 @@ def test_adams_first_step_does_not_say_a_weight_with_no_gradient_moves():
     text = render_markdown(result, svg="x.svg")
     assert "every weight moves" not in text
     assert "and a gradient of 0 not at all" in text
+    # ε is added to √v (10⁻⁸ against √v = |g| at step 1), so the conventions part where √v is ε
+    assert "unless √v is as small as ε" in text

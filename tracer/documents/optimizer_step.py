@@ -57,7 +57,7 @@ DIFFERENCES = {
     "adam": N_(
         "PyTorch corrects both moments for their start at zero (m̂, v̂) and adds ε to √v̂; the book "
         "folds the correction into the step size, {eta}√(1 − β₂ᵗ)/(1 − β₁ᵗ), and adds ε (10⁻⁷) to the "
-        "uncorrected √v. The two agree closely unless v is as small as ε."
+        "uncorrected √v. The two agree closely unless √v is as small as ε."
     ),
 }
 FIRST_STEP = {
