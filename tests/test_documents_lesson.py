@@ -197,6 +197,7 @@ def test_a_hidden_layer_before_one_neuron_reaches_the_cost_along_one_path():
     assert "sum of these parts over the outputs" not in text and "then their sum" not in text
     assert "is this one part, the network having one output" in text
     assert "The output's part of the cost, which is the whole cost:" in text
+    assert "the same samples" not in text  # one sample
 
 
 def test_the_mean_squared_error_of_one_output_is_not_over_1_outputs():

@@ -170,7 +170,7 @@ def after_steps(lesson: Lesson) -> list[Block]:
         lesson.numbered(_("The loss after {count} steps").format(count=last)),
         lesson.paragraph(
             _(
-                "The cost step 1 starts from, and the cost of the same samples through the network with "
+                "The cost step 1 starts from, and the cost of the same data through the network with "
                 "the parameters step {last} left (the forward pass again, not shown):"
             ).format(last=last)
         ),

@@ -542,7 +542,7 @@ class Lesson(Writer):
             self.numbered(_("The loss after the update")),
             self.paragraph(
                 _(
-                    "The cost before the update, and the cost of the same samples through the network "
+                    "The cost before the update, and the cost of the same data through the network "
                     "with the updated parameters (the forward pass again, not shown):"
                 )
             ),
