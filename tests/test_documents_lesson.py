@@ -274,3 +274,27 @@ def test_adams_first_step_does_not_say_a_weight_with_no_gradient_moves():
     assert "and a gradient of 0 not at all" in text
     # ε is added to √v (10⁻⁸ against √v = |g| at step 1), so the conventions part where √v is ε
     assert "unless √v is as small as ε" in text
+
+
+def test_the_gradient_check_at_a_relus_corner_does_not_write_a_limit_equal_to_backprop():
+    # z = 0 exactly at a ReLU: the one-sided quotient goes to −2 (the slope from the right) while
+    # backpropagation gives 0, and the document wrote ∂J/∂W = lim … = 0 above a table going to −2.
+    data = {
+        "layers": [2, 2, 1],
+        "activations": ["relu", "identity"],
+        "loss": "quadratic",
+        "learning_rate": 0.1,
+        "weights": [[[1.0, -1.0], [0.5, 0.5]], [[2.0, -3.0]]],
+        "biases": [[0.0, -1.0], [0.0]],
+        "samples": [{"x": [1.0, 1.0], "y": [1.0]}],
+    }
+    result = trace(from_dict(data))
+    assert result.values[Ref("z", 1, 1)] == 0 and result.values[Ref("dC/dW", 1, 1, 1)] == 0
+    text = render_markdown(result, svg="x.svg")
+    check = text[position(text, "Gradient check") :]
+    assert "corner of a ReLU" in check
+    after = check.split("does not settle on backpropagation's value")[1]
+    first = after[: position(after, r"\lim")]  # w²₁₁'s note and table, up to the next parameter
+    # C(h) = ½(1 − 2h)², so the quotient is −2 + 2h: −1.9999998 at h = 10⁻⁷ (float64: …801)
+    assert "-1.999999801" in first and "-1.8" in first
+    assert check.count(r"\lim") == 1  # w³₁₁ settles; b²₁ moves the same corner as w²₁₁

@@ -92,7 +92,7 @@ def check(lesson: Lesson) -> list[Block]:
                 "almost all their digits, and their difference loses what float64 rounding (about 16 "
                 "significant digits) left."
             )
-            if any(_grows(lesson, ref, rows) for ref, rows in checks.items())
+            if any(_grows(lesson, ref, rows) for ref, rows in checks.items() if _settles(lesson, ref, rows))
             else _(
                 "The distance to the backprop value shrinks about tenfold with each row: the ratio's "
                 "error is about half the second derivative times the nudge, so it is proportional to the "
@@ -127,6 +127,22 @@ def _grows(lesson: Lesson, ref: Ref, rows: tuple[Quotient, ...]) -> bool:
     return any(later > earlier for earlier, later in pairwise(distances))
 
 
+def _settles(lesson: Lesson, ref: Ref, rows: tuple[Quotient, ...]) -> bool:
+    """Return whether the quotients come close to the backprop value (not at a ReLU's corner)."""
+    exact = float(lesson.trace.values[_gradient(ref)])
+    scale = max(1.0, abs(exact), *(abs(q.quotient) for q in rows))
+    return min(abs(q.quotient - exact) for q in rows) < 1e-3 * scale
+
+
+def _at_a_corner(lesson: Lesson) -> bool:
+    """Return whether a ReLU or leaky ReLU neuron's weighted input is exactly 0 in some sample."""
+    return any(
+        lesson.g(q.ref.l).name in ("relu", "leaky_relu") and q.value == 0
+        for q in lesson.trace.quantities
+        if q.ref.kind == "z" and q.ref.step in (None, 1)
+    )
+
+
 def checked(lesson: Lesson, ref: Ref, quotients: tuple[Quotient, ...]) -> list[Block]:
     """Return the limit of one parameter's difference quotient and its table."""
     cost = lesson.naming.symbol(Ref("C"))
@@ -152,7 +168,24 @@ def checked(lesson: Lesson, ref: Ref, quotients: tuple[Quotient, ...]) -> list[B
         lesson.say(_("difference quotient")),
         lesson.say(_("distance to backprop")),
     ]
+    if _settles(lesson, ref, quotients):
+        return [
+            lesson.chain(symbol(gradient), LimitToZero(quotient, h), shown_number(exact)),
+            lesson.table(head, rows, (True, True, True, True)),
+        ]
+    # The nudge is one-sided: at a corner it measures the slope from the right, not the one
+    # backpropagation takes there, and the limit is not the gradient.
+    note = (
+        _(
+            "Here the ratio does not settle on backpropagation's value {gradient}: the nudge moves a "
+            "weighted input that is exactly 0, at the corner of a ReLU, so the ratio measures the slope "
+            "to the right of the corner, while backpropagation takes the slope at 0 that the equations "
+            "above state."
+        )
+        if _at_a_corner(lesson)
+        else _("Here the ratio does not settle on backpropagation's value {gradient} within these nudges.")
+    )
     return [
-        lesson.chain(symbol(gradient), LimitToZero(quotient, h), shown_number(exact)),
+        lesson.paragraph(note, tone="note", gradient=sp.Eq(symbol(gradient), shown_number(exact))),
         lesson.table(head, rows, (True, True, True, True)),
     ]
