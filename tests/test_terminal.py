@@ -23,7 +23,7 @@ from tracer.documents.blocks import Span
 from tracer.documents.lesson import lesson
 from tracer.documents.render import render_terminal
 from tracer.documents.styles import PrettyStyle, typeset
-from tracer.printing import MathPrinter
+from tracer.printing import DEFAULT_DECIMALS, MathPrinter
 from tracer.terminal import beside, display_width, pad, table, wrap
 
 NOTATIONS = ("nielsen", "ng", "mazur")
@@ -180,6 +180,26 @@ def test_a_tanh_network_with_the_squared_error_is_worked_out_in_the_terminal(tmp
     )
     assert main(["trace", str(spec), "--lang", "en"]) == 0
     assert "∂C/∂a²₁ = 2⋅(a²₁ - y₁) = 2⋅(0.761594156 - 0) = 1.523188312" in capsys.readouterr().out
+
+
+def test_a_picture_drawn_before_is_not_moved_by_a_later_one():
+    # SymPy sets tanh²'s exponent beside the function by moving the 2's baseline in place; the
+    # printer draws each expression once, so a later 2 stood on a baseline it did not have, and
+    # a tanh network with three outputs and the mse loss crashed in the terminal.
+    z, a, y = sp.symbols("z a y")
+    printer = _printer()
+    assert printer.pretty(sp.tanh(z) ** 2) == "    2   \ntanh (z)"
+    two_thirds = sp.Mul(sp.Rational(2, 3), a - y, evaluate=False)
+    assert printer.pretty(two_thirds) == "2⋅(a - y)\n─────────\n    3    "
+    spec = {
+        "layers": [2, 1, 3],
+        "activations": ["tanh", "tanh"],
+        "loss": "mse",
+        "learning_rate": 0.1,
+        "samples": [{"x": [0.5, -0.25], "y": [0.1, 0.2, 0.3]}],
+    }
+    text = render_terminal(trace(from_dict(spec)), DEFAULT_DECIMALS, 80, colour=False)
+    assert "tanh" in text
 
 
 # --- fitting pictures to the width ---------------------------------------------------------------
