@@ -298,3 +298,16 @@ def test_the_gradient_check_at_a_relus_corner_does_not_write_a_limit_equal_to_ba
     # C(h) = ½(1 − 2h)², so the quotient is −2 + 2h: −1.9999998 at h = 10⁻⁷ (float64: …801)
     assert "-1.999999801" in first and "-1.8" in first
     assert check.count(r"\lim") == 1  # w³₁₁ settles; b²₁ moves the same corner as w²₁₁
+
+
+def test_pytorchs_dampened_momentum_is_told_with_its_dampening():
+    # With dampening 0.1 the velocity's formula reads μv + (1 − τ)g, and the sentence beside it
+    # said v ← μv + g and that the two conventions give the same weights.
+    data = tomllib.loads(preset_text("xor"))
+    data.update(optimizer={"name": "momentum", "dampening": 0.1})
+    text = render_markdown(trace(from_dict(data), 2), svg="x.svg")
+    assert "(v ← μv + (1 − τ)g, θ′ = θ − ηv)" in text
+    assert "v ← μv + g," not in text and "both give the same weights" not in text
+    plain = tomllib.loads(preset_text("xor"))
+    plain.update(optimizer={"name": "momentum"})
+    assert "both give the same weights" in render_markdown(trace(from_dict(plain)), svg="x.svg")

@@ -60,6 +60,13 @@ DIFFERENCES = {
         "uncorrected √v. The two agree closely unless √v is as small as ε."
     ),
 }
+# PyTorch's momentum with dampening τ: the velocity takes (1 − τ) of each later gradient.
+DAMPENED = N_(
+    "PyTorch starts the velocity at the first gradient and keeps the learning rate out of it; from "
+    "the second step on it takes only 1 − τ of each gradient (v ← μv + (1 − τ)g, θ′ = θ − {eta}v). "
+    "The book has no dampening: it starts the velocity at 0 and puts the learning rate inside "
+    "(v ← μv − {eta}g, θ′ = θ + v), so with dampening the two take different steps."
+)
 FIRST_STEP = {
     "adam": N_(
         "At the first step the corrected moments are the gradient and its square, so a weight moves by "
@@ -151,7 +158,8 @@ def optimizer_update(lesson: Lesson) -> list[Block]:
             name=name,
         ),
         lesson.paragraph(
-            _(DIFFERENCES[optimizer.name]), eta=lesson.style.printer.text(lesson.naming.symbol(Ref("eta")))
+            _(DAMPENED if dict(optimizer.hyper).get("dampening", 0.0) else DIFFERENCES[optimizer.name]),
+            eta=lesson.style.printer.text(lesson.naming.symbol(Ref("eta"))),
         ),
         *optimizer_layers(lesson, 2),
     ]
