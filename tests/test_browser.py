@@ -61,6 +61,18 @@ def adam_steps(steps: int = 3):
     return trace(from_dict(data), steps)
 
 
+# A network with a layer of twelve neurons: its diagram is taller than it is wide.
+TALL = {
+    "title": "Tall 2-12-1",
+    "layers": [2, 12, 1],
+    "activations": "sigmoid",
+    "learning_rate": 0.5,
+    "seed": 2,
+    "samples": [{"x": [0.3, 0.9], "y": [1.0]}],
+}
+PHONE = (390, 844)
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
@@ -71,14 +83,16 @@ def pages(tmp_path_factory):
         written[name] = path
     written["adam-steps"] = folder / "adam-steps.html"
     written["adam-steps"].write_text(render_html(adam_steps()), encoding="utf-8")
+    written["tall"] = folder / "tall.html"
+    written["tall"].write_text(render_html(trace(from_dict(TALL))), encoding="utf-8")
     return written
 
 
 class Opened:
     """A page opened from file:// with every request but the page's own routed, counted and refused."""
 
-    def __init__(self, browser, path: Path, query: str = "") -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+    def __init__(self, browser, path: Path, query: str = "", size: tuple[int, int] = (1400, 900)) -> None:
+        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.url = path.as_uri()
@@ -104,8 +118,8 @@ class Opened:
 def opened(browser, pages):
     made = []
 
-    def open_page(name: str = "mazur", query: str = "") -> Opened:
-        made.append(Opened(browser, pages[name], query))
+    def open_page(name: str = "mazur", query: str = "", size: tuple[int, int] = (1400, 900)) -> Opened:
+        made.append(Opened(browser, pages[name], query, size))
         return made[-1]
 
     yield open_page
@@ -141,6 +155,8 @@ def expected_places(ids: list[str], depth: int) -> set[str]:
             places.add(f"e{ref.l}.{ref.j}.{ref.k}")
         elif ref.kind in ("b", "dC/db", "b'"):
             places.add(f"b{ref.l}.{ref.j}")
+        elif ref.kind in ("velocity", "m", "v", "m_hat", "v_hat", "h"):  # on its parameter
+            places.add(f"e{ref.l}.{ref.j}.{ref.k}" if ref.k else f"b{ref.l}.{ref.j}")
     return places
 
 
@@ -287,6 +303,24 @@ def test_the_buttons_are_buttons_with_a_visible_focus(opened):
     assert outline == "solid"
 
 
+def test_the_keyboard_keeps_its_focus_at_either_end(opened):
+    """Enter on Next up to the last step disables Next: the focus moves to Previous (it was lost
+    to the page's body), and Enter there goes back."""
+    page = opened("neuron")
+    count = page.page.locator(".document .step").count()
+    page.page.get_by_role("button", name="Next").focus()
+    for _ in range(count):
+        page.page.keyboard.press("Enter")
+    assert page.page.get_by_role("button", name="Next").is_disabled()
+    assert page.page.locator(".position").inner_text() == "The end of the worked example"
+    assert page.page.evaluate("document.activeElement.dataset.action") == "previous"
+    page.page.keyboard.press("Enter")
+    assert page.page.locator(".position").inner_text() == f"Calculation {count} of {count}"
+    for _ in range(count):
+        page.page.keyboard.press("Enter")
+    assert page.page.evaluate("document.activeElement.dataset.action") == "next"
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])
 def test_the_self_test_marks_as_tracer_check_does(opened, case):
     page = opened(case["spec"], "?quiz")
@@ -309,6 +343,110 @@ def test_the_self_test_marks_as_tracer_check_does(opened, case):
     # the value stays hidden while the student answers
     assert not page.page.locator(f'.step[data-id="{next(iter(case["answers"]))}"] .value').first.is_visible()
     assert page.errors == []
+
+
+def test_a_quantity_shown_twice_is_one_answer(opened):
+    """The cost C is shown in the loss and again before the update: typing it in one box fills
+    the other, and both get the one mark tracer check gives (the last box typed in marked both)."""
+    page = opened("mazur", "?quiz")
+    page.page.get_by_role("button", name="Show all").click()
+    boxes = page.page.locator('.answer[data-id="C"]')
+    assert boxes.count() == 2
+    boxes.nth(0).fill("0.2984")
+    boxes.nth(0).press("Enter")
+    boxes.nth(1).fill("0.5")
+    boxes.nth(1).press("Enter")
+    shown = page.page.eval_on_selector_all(
+        '.answer[data-id="C"]', "els => els.map(e => [e.value, e.nextElementSibling.dataset.status])"
+    )
+    assert shown == [["0.5", "wrong"], ["0.5", "wrong"]]
+    boxes.nth(1).fill("0.2984")
+    boxes.nth(1).press("Enter")
+    assert boxes.nth(0).input_value() == "0.2984"
+    assert page.page.locator('.mark[data-status="correct"]').count() == 2
+
+
+def test_a_mark_stays_beside_its_formula(opened):
+    """A long mark (carried forward from …) wraps inside the step's right-hand side: the formula
+    stays on the row of its symbol, not pushed below it."""
+    page = opened("mazur", "?quiz")
+    page.page.get_by_role("button", name="Show all").click()
+    for id, value in {"z[2][1]": 0.5059, "a[2][1]": 0.6238}.items():
+        box = page.page.locator(f'.answer[data-id="{id}"]').first
+        box.fill(str(value))
+        box.press("Enter")
+    step = page.page.locator('.step[data-id="a[2][1]"]').first
+    assert step.locator(".mark").get_attribute("data-status") == "carried_forward"
+    lhs, rhs = step.locator(".lhs").bounding_box(), step.locator(".rhs").bounding_box()
+    assert rhs["y"] < lhs["y"] + lhs["height"]
+    assert rhs["x"] >= lhs["x"] + lhs["width"]
+
+
+def test_a_phone_does_not_scroll_sideways(opened, browser, handout_pages, tmp_path_factory):
+    """At a phone's width the page is no wider than the screen: a wide table scrolls inside
+    itself (the network's table made the whole page scroll; in a handout key the values' column
+    was cut off)."""
+    page = opened("mazur", size=PHONE)
+    page.page.get_by_role("button", name="Show all").click()
+    assert page.page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    table = page.page.locator("#network table").first
+    assert table.evaluate("e => e.scrollWidth > e.clientWidth && getComputedStyle(e).overflowX === 'auto'")
+    key = Opened(browser, handout_pages / "variant-01-key.html", size=PHONE)
+    try:
+        values = key.page.locator("table.asked").first
+        assert values.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+        values.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+        cell = key.page.locator("table.asked td.asked-value").first
+        assert cell.bounding_box()["x"] + cell.bounding_box()["width"] <= PHONE[0]
+        shot = tmp_path_factory.getbasetemp() / "handout-key-phone.png"
+        key.page.screenshot(path=str(shot))
+        print(f"screenshot: {shot}")
+    finally:
+        key.close()
+
+
+def test_a_tall_diagram_stays_whole_beside_the_step(opened, tmp_path_factory):
+    """A layer of twelve neurons: the diagram beside the steps fits the window (its buttons were
+    pushed above the top), and on a phone it leaves most of the screen to the steps."""
+    page = opened("tall", size=(1280, 800))
+    for _ in range(30):
+        page.page.keyboard.press("ArrowRight")
+    stage = page.page.locator(".stage").bounding_box()
+    assert stage["y"] >= 0 and stage["y"] + stage["height"] <= 800
+    assert page.page.get_by_role("button", name="Next").is_visible()
+    step = page.page.locator(".step.current").bounding_box()
+    assert step["y"] >= 0 and step["y"] + step["height"] <= 800
+    phone = opened("tall", size=PHONE)
+    for _ in range(30):
+        phone.page.keyboard.press("ArrowRight")
+    stage = phone.page.locator(".stage").bounding_box()
+    assert stage["height"] <= PHONE[1] / 2
+    step = phone.page.locator(".step.current").bounding_box()
+    assert step["y"] >= stage["y"] + stage["height"] and step["y"] + step["height"] <= PHONE[1]
+    shot = tmp_path_factory.getbasetemp() / "tall-phone.png"
+    phone.page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+
+
+def test_printing_fits_every_display_on_the_paper(opened, tmp_path_factory):
+    """Softmax's Jacobian is wider than A4's text: printed, it is set smaller to fit, not cut
+    off at the paper's edge (on screen it scrolls)."""
+    page = opened("softmax", size=(718, 1000))  # A4's width less Chromium's margins
+    page.page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.page.emulate_media(media="print")
+    cut = page.page.eval_on_selector_all(
+        ".math.display", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length"
+    )
+    assert cut == 0
+    assert page.page.locator(".math.display").count() > 10
+    shrunk = page.page.eval_on_selector_all(
+        ".math.display .katex-display > .katex",
+        "els => els.filter(e => parseFloat(getComputedStyle(e).fontSize) < 19).length",
+    )
+    assert shrunk >= 1  # the Jacobian, smaller than the others' 1.21em of 16px
+    pdf = tmp_path_factory.getbasetemp() / "softmax-print.pdf"
+    page.page.pdf(path=str(pdf), format="A4")
+    print(f"printed: {pdf}")
 
 
 def test_the_self_test_toggles_without_the_query(opened):

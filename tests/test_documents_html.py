@@ -3,6 +3,7 @@
 The browser tests (``tests/test_browser.py``) load it in Chromium; these read its text.
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 
 from tracer import load_spec, trace
 from tracer.documents.render import document, render_html
-from tracer.spec import preset_names
+from tracer.spec import from_dict, preset_names
 
 
 class Elements(HTMLParser):
@@ -88,3 +89,35 @@ def test_the_command_writes_the_page(tmp_path):
     assert run.returncode == 0, run.stderr
     assert out.read_text(encoding="utf-8") == render_html(trace(load_spec("mazur")))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+def test_every_step_of_an_optimizer_has_a_place_on_the_diagram():
+    """Adam's moments m, v and their corrections m̂, v̂ are drawn on their weight or bias: a step
+    that computes one lights that parameter (it lit nothing for m̂ and v̂, which read only m, v, β)."""
+    spec = load_spec("mazur").to_dict()
+    spec.update(learning_rate=0.01, optimizer={"name": "adam"}, update_biases=True)
+    spec.pop("published")
+    result = trace(from_dict(json.loads(json.dumps(spec))), 2)
+    page = render_html(result)
+    data = json.loads(page.split('class="tracer-data">')[1].split("</script>")[0])
+    for q in result.quantities:
+        if q.ref.kind in ("m", "v", "m_hat", "v_hat"):
+            parameter = f"e{q.ref.l}.{q.ref.j}.{q.ref.k}" if q.ref.k else f"b{q.ref.l}.{q.ref.j}"
+            assert data["places"][q.id] == parameter, q.id
+            assert f'data-place="{parameter}"' in page
+    assert {"m_hat[2][1][1]@2", "v_hat[1][2]@1"} <= set(data["places"])
+
+
+def test_a_layer_of_ten_neurons_or_more_labels_its_weights_in_unicode():
+    """With ten neurons or more a weight's indices are written with a comma, which has no Unicode
+    subscript: SymPy printed every label as its raw name (w_10,1__2) in the diagram."""
+    spec = {
+        "layers": [2, 12, 1],
+        "activations": "sigmoid",
+        "learning_rate": 0.5,
+        "samples": [{"x": [0.3, 0.9], "y": [1.0]}],
+    }
+    page = render_html(trace(from_dict(spec)))
+    labels = re.findall(r"<text [^>]*>([^<]*)</text>", page)
+    assert any(label.startswith("w²₁₀,₁ = ") for label in labels)
+    assert [label for label in labels if "_" in label] == []

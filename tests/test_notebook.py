@@ -9,8 +9,13 @@ import re
 from pathlib import Path
 
 import nbformat
+import numpy
 import pytest
 from nbclient import NotebookClient
+
+import tracer
+from tracer.i18n import language
+from tracer.notebook import trace_markdown
 
 NOTEBOOK = Path(__file__).parent.parent / "examples" / "tracer-in-a-notebook.ipynb"
 
@@ -59,6 +64,8 @@ def test_a_trace_shows_a_table_of_every_quantity(outputs):
     markdown = data(outputs, "result")["text/markdown"]
     assert markdown.startswith("# A 2-2-1 network")
     assert "| Id | Quantity | Value | Rule |" in markdown
+    # its plain text is one line, not the dataclass's repr of every number (30 kB here)
+    assert data(outputs, "result")["text/plain"] == "<trace: A 2-2-1 network, 49 quantities>"
     rows = [line for line in markdown.splitlines() if line.startswith("| ") and "Id" not in line]
     # 2-2-1, one sample: 13 given, 6 forward, 2 cost, 18 backward, 9 updates and C′
     assert len(rows) == 13 + 6 + 2 + 18 + 10
@@ -72,9 +79,48 @@ def test_changing_a_weight_changes_the_cost(outputs):
 
 
 def test_a_check_result_and_a_training_run_display(outputs):
-    feedback = data(outputs, "check(example.trace, answers)")["text/markdown"]
+    shown = data(outputs, "check(example.trace, answers)")
+    assert shown["text/plain"].startswith("<check result: 1 answer file, Mazur")
+    feedback = shown["text/markdown"]
     assert "carried forward" in feedback
     assert "net_o1" in feedback or "netₒ₁" in feedback or "\\mathrm{net}_{o1}" in feedback
-    report = data(outputs, 'train(tracer.load_spec("xor"), 300, (0.5, 5.0), source="xor")')["text/markdown"]
+    shown = data(outputs, 'train(tracer.load_spec("xor"), 300, (0.5, 5.0), source="xor")')
+    assert shown["text/plain"] == "<training: XOR with a 2-2-1 sigmoid network, 300 steps, 2 runs>"
+    report = shown["text/markdown"]
     assert report.startswith("# Training: XOR")
     assert "](data:image/png;base64,iVBORw0KGgo" in report
+
+
+MAZUR = {
+    "notation": "mazur",
+    "layers": (2, 2, 2),
+    "activations": ("sigmoid", "sigmoid"),
+    "learning_rate": 0.5,
+    "update_biases": False,
+    "weights": (((0.15, 0.20), (0.25, 0.30)), ((0.40, 0.45), (0.50, 0.55))),
+    "biases": ((0.35, 0.35), (0.60, 0.60)),
+}
+
+
+def test_a_spec_in_code_may_hold_tuples_and_arrays():
+    """A spec built in Python: tuples and NumPy arrays are read as a file's lists are."""
+    example = tracer.worked({**MAZUR, "samples": [{"x": numpy.array([0.05, 0.10]), "y": (0.01, 0.99)}]})
+    assert round(example["out_h1"], 9) == 0.593269992
+
+
+def test_a_spec_object_changes_notation():
+    """``worked(spec, notation=…)`` on a NetworkSpec (its to_dict() holds tuples)."""
+    example = tracer.worked(tracer.load_spec("mazur"), notation="ng")
+    assert round(example["a^(2)_1"], 9) == 0.593269992
+    assert "a^{(2)}_{1}" in example.markdown()
+
+
+def test_a_korean_spec_shows_in_korean_and_leaves_the_language_as_it_was():
+    """A spec's ``lang`` chooses the language as it does for ``tracer trace``."""
+    example = tracer.worked({**MAZUR, "lang": "ko", "samples": [{"x": [0.05, 0.10], "y": [0.01, 0.99]}]})
+    markdown, page = example.markdown(), example.html()
+    assert "## 이 문서의 약속" in markdown and "## Conventions" not in markdown
+    assert '<div class="tracer-page" lang="ko">' in page and ">다음 →</button>" in page
+    assert "| Id | 항목 | 값 | 규칙 |" in trace_markdown(example.trace)  # one column named 값, not two
+    assert language() == "en"
+    assert "## Conventions" in tracer.worked("mazur").markdown()

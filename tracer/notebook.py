@@ -19,7 +19,8 @@ training run its report and loss plot: :func:`register` teaches IPython to displ
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from tracer.check.answers import Names
@@ -30,7 +31,7 @@ from tracer.documents.render import environment, render_html, render_markdown
 from tracer.documents.styles import LatexStyle
 from tracer.documents.writer import Writer
 from tracer.errors import SpecError
-from tracer.i18n import _, language
+from tracer.i18n import _, language, speaking
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
 from tracer.spec import NetworkSpec, from_dict, load_spec
 from tracer.trace import Quantity, Trace, trace
@@ -50,12 +51,23 @@ def quantity(result: Trace, name: str) -> Quantity:
 
 
 def _lists(data: Any) -> Any:
-    """Return spec data with every tuple a list, so that a number in it can be changed."""
+    """Return spec data with every tuple (or NumPy array) a list of plain numbers, as a spec file
+    gives them, so that a spec built in code is read like one and a number in it can be changed."""
     if isinstance(data, dict):
         return {key: _lists(value) for key, value in data.items()}
+    if hasattr(data, "tolist"):  # a NumPy array or number
+        data = data.tolist()
     if isinstance(data, list | tuple):
         return [_lists(value) for value in data]
     return data
+
+
+@contextmanager
+def _spoken(spec: NetworkSpec) -> Iterator[None]:
+    """Return a context in the spec's ``lang`` when it names one (else the current language), as
+    ``tracer trace`` follows a spec's ``lang``."""
+    with speaking(spec.lang or language()):
+        yield
 
 
 def changed(spec: NetworkSpec, values: Mapping[str, float]) -> NetworkSpec:
@@ -106,11 +118,13 @@ class Worked:
 
     def markdown(self) -> str:
         """Return the worked example as Markdown with ``$$`` maths (the network drawn as text)."""
-        return render_markdown(self.trace, self.decimals)
+        with _spoken(self.trace.spec):
+            return render_markdown(self.trace, self.decimals)
 
     def html(self) -> str:
         """Return the step-through page as an HTML fragment (KaTeX inside, no network request)."""
-        return render_html(self.trace, self.decimals, fragment=True)
+        with _spoken(self.trace.spec):
+            return render_html(self.trace, self.decimals, fragment=True)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/markdown": self.markdown(), "text/html": self.html(), "text/plain": repr(self)}
@@ -134,11 +148,11 @@ def worked(
     if isinstance(spec, Trace):
         return Worked(spec, decimals)
     if isinstance(spec, dict):
-        spec = from_dict({**spec, **({"notation": notation} if notation else {})})
+        spec = from_dict(_lists({**spec, **({"notation": notation} if notation else {})}))
     elif isinstance(spec, str):
         spec = load_spec(spec, notation)
     elif notation:
-        spec = from_dict({**spec.to_dict(), "notation": notation})
+        spec = from_dict({**_lists(spec.to_dict()), "notation": notation})
     return Worked(trace(spec, steps), decimals)
 
 
@@ -163,8 +177,9 @@ def quantities_document(result: Trace, decimals: int = DEFAULT_DECIMALS) -> Docu
 
 def trace_markdown(result: Trace) -> str:
     """Return a Trace as Markdown: its title and the table of its quantities."""
-    doc = quantities_document(result)
-    return environment("md").get_template("md/document.md.j2").render(doc=doc, svg=None)
+    with _spoken(result.spec):
+        doc = quantities_document(result)
+        return environment("md").get_template("md/document.md.j2").render(doc=doc, svg=None)
 
 
 def check_result_markdown(result: CheckResult) -> str:
@@ -181,12 +196,30 @@ def training_markdown_with_plot(training: Training, decimals: int = DEFAULT_DECI
     return training_markdown(training, decimals=decimals) + "\n" + plot + "\n"
 
 
+def short_text(result: Trace | CheckResult | Training) -> str:
+    """Return the one line a notebook shows as a result's plain text, e.g. ``<trace: XOR, 50
+    quantities>``: the dataclass's own repr runs to every number of its trace (120 kB for a
+    3-6-6-2 network), and a notebook keeps it in every output beside the Markdown."""
+    if isinstance(result, Trace):
+        return f"<trace: {result.spec.title}, {len(result.quantities)} quantities>"
+    if isinstance(result, CheckResult):
+        files = len(result.grades)
+        return f"<check result: {files} answer file{'s' * (files != 1)}, {result.trace.spec.title}>"
+    return f"<training: {result.spec.title}, {result.steps} steps, {len(result.runs)} runs>"
+
+
 def register(shell: Any) -> None:
-    """Teach an IPython shell to show a Trace, a check result and a training run as Markdown.
+    """Teach an IPython shell to show a Trace, a check result and a training run as Markdown,
+    with one line of plain text (:func:`short_text`).
 
     Registered by name, so nothing is imported until one is shown.
     """
-    markdown = shell.display_formatter.formatters["text/markdown"]
-    markdown.for_type_by_name("tracer.trace", "Trace", trace_markdown)
-    markdown.for_type_by_name("tracer.check.grading", "CheckResult", check_result_markdown)
-    markdown.for_type_by_name("tracer.train.model", "Training", training_markdown_with_plot)
+    formatters = shell.display_formatter.formatters
+    markdown, plain = formatters["text/markdown"], formatters["text/plain"]
+    for module, name, show in (
+        ("tracer.trace", "Trace", trace_markdown),
+        ("tracer.check.grading", "CheckResult", check_result_markdown),
+        ("tracer.train.model", "Training", training_markdown_with_plot),
+    ):
+        markdown.for_type_by_name(module, name, show)
+        plain.for_type_by_name(module, name, lambda result, printer, cycle: printer.text(short_text(result)))

@@ -27,7 +27,7 @@ from tracer.derive import symbol
 from tracer.display import Equals
 from tracer.documents.layout import Box, Circle, Line, place
 from tracer.i18n import N_, _
-from tracer.ids import Ref
+from tracer.ids import STATE_KINDS, Ref
 from tracer.printing import MathPrinter, shown_number
 from tracer.terminal import display_width, pad
 from tracer.trace import Trace
@@ -151,10 +151,13 @@ def place_key(ref: Ref, depth: int) -> str:
 
     Neurons are ``n{l}.{j}`` (targets and cost parts on their output neuron), weights
     ``e{l}.{j}.{k}`` (the edge and its label), biases ``b{l}.{j}``; every sample on the same one.
+    An optimizer's state (Adam's m, m̂, v, v̂, a velocity, h) is drawn on its parameter.
     A page lights up the elements of a step's quantities (their ``data-place``).
 
     >>> [place_key(ref, 2) for ref in (Ref("delta", 2, 1, sample=2), Ref("W'", 2, 1, 2), Ref("y", j=2))]
     ['n2.1', 'e2.1.2', 'n2.2']
+    >>> [place_key(ref, 2) for ref in (Ref("m_hat", 2, 1, 2, step=3), Ref("velocity", 1, 2))]
+    ['e2.1.2', 'b1.2']
     >>> place_key(Ref("eta"), 2)
     ''
     """
@@ -166,6 +169,8 @@ def place_key(ref: Ref, depth: int) -> str:
         return f"e{ref.l}.{ref.j}.{ref.k}"
     if ref.kind in BIAS_KINDS:
         return f"b{ref.l}.{ref.j}"
+    if ref.kind in STATE_KINDS:
+        return f"e{ref.l}.{ref.j}.{ref.k}" if ref.k is not None else f"b{ref.l}.{ref.j}"
     return ""
 
 
