@@ -175,3 +175,139 @@ def test_an_optimizer_step_compiles_to_pdf_in_either_convention(name, convention
     data.update(optimizer={"name": name, "convention": convention})
     pdf = compile_latex(render_latex(trace(from_dict(data))))
     assert pdf.startswith(b"%PDF")
+
+
+def _spec_markdown(**keys) -> str:
+    base = {"learning_rate": 0.5, "samples": [{"x": [0.5, 0.25], "y": [0.0, 0.0]}]}
+    return render_markdown(trace(from_dict({**base, **keys})), svg="x.svg")
+
+
+def test_a_hidden_layer_before_one_neuron_reaches_the_cost_along_one_path():
+    # A 1-1-1 network said "along 1 paths … the sum over those paths".
+    text = _spec_markdown(
+        layers=[1, 1, 1],
+        activations="sigmoid",
+        loss="sse",
+        weights=[[[0.8]], [[-1.5]]],
+        biases=[[0.0], [0.5]],
+        samples=[{"x": [1.0], "y": [1.0]}],
+    )
+    assert "1 paths" not in text
+    assert "reaches the cost along one path, through the one neuron of the next layer" in text
+    assert "sum of these parts over the outputs" not in text and "then their sum" not in text
+    assert "is this one part, the network having one output" in text
+    assert "The output's part of the cost, which is the whole cost:" in text
+    assert "the same samples" not in text  # one sample
+
+
+def test_the_mean_squared_error_of_one_output_is_not_over_1_outputs():
+    text = _spec_markdown(
+        layers=[2, 1],
+        activations="identity",
+        loss="mse",
+        weights=[[[1.0, -1.0]]],
+        biases=[[0.0]],
+        samples=[{"x": [1.0, 2.0], "y": [0.5]}],
+    )
+    assert "1 outputs" not in text
+    assert "the mean squared error over the one output, the squared error itself" in text
+
+
+def test_a_one_neuron_hidden_layer_works_out_its_sum_over_paths_once():
+    # With one hidden neuron "and so for every neuron of the layer" repeated the same line.
+    text = _spec_markdown(
+        layers=[2, 1, 2],
+        activations=["tanh", "sigmoid"],
+        loss="quadratic",
+        weights=[[[5.0, -7.25]], [[0.3], [-0.4]]],
+        biases=[[0.1], [0.2, -0.2]],
+    )
+    hidden = text[position(text, "Hidden layer 2") : position(text, "One weight of this layer")]
+    assert "every neuron of the layer" not in hidden
+    assert hidden.count("= 0.00649131") == 1  # ∂C/∂a²₁ = 0.3⋅δ³₁ − 0.4⋅δ³₂, checked by hand
+    assert r"\frac{\partial C_{1}}{\partial a^{2}_{1}} + \frac{\partial C_{2}}{\partial a^{2}_{1}}" in hidden
+
+
+def test_a_step_that_leaves_the_loss_as_it_was_does_not_say_it_went_up():
+    # Every ReLU's weighted input is 0 (ReLU′(0) = 0): no gradient, C' = C = 0.
+    text = _spec_markdown(
+        layers=[2, 2, 1],
+        activations=["relu", "identity"],
+        loss="quadratic",
+        weights=[[[1.0, -1.0], [0.5, 0.5]], [[2.0, -3.0]]],
+        biases=[[0.0, -1.0], [0.0]],
+        samples=[{"x": [1.0, 1.0], "y": [0.0]}],
+    )
+    assert "went up" not in text and "went down" not in text
+    assert "The loss did not change" in text
+
+
+@pytest.mark.parametrize(("name", "grows"), [("mazur", True), ("xor", False)])
+def test_the_gradient_check_says_the_distance_grows_again_only_where_its_tables_show_it(name, grows):
+    # Mazur's w₁ row goes 1.34⋅10⁻¹¹ then 5.87⋅10⁻¹¹; in xor every distance still shrinks at 10⁻⁷.
+    check = markdown(name)[position(markdown(name), "Gradient check") :]
+    assert ("For very small nudges it stops shrinking and grows again" in check) is grows
+    assert ("Nudges smaller than these would at last make it grow again" in check) is not grows
+
+
+@pytest.mark.parametrize(("name", "said"), [("momentum", "θ′ = θ − αv"), ("nesterov", "θ′ = θ − α(g + μv)")])
+def test_the_conventions_of_an_optimizer_are_told_with_the_notations_learning_rate(name, said):
+    # In Ng's notation the formulas write the learning rate α, and the sentence beside them wrote η.
+    data = tomllib.loads(preset_text("xor"))
+    data.update(notation="ng", optimizer={"name": name})
+    text = render_markdown(trace(from_dict(data)), svg="x.svg")
+    conventions = text[position(text, "PyTorch s") :]
+    conventions = conventions[: conventions.index("\n")]
+    assert said in conventions and "η" not in conventions
+
+
+def test_adams_first_step_does_not_say_a_weight_with_no_gradient_moves():
+    # An input of 0 gives its weights a gradient of 0: Adam's first step leaves them where they are,
+    # and the note said "every weight moves by almost exactly the learning rate".
+    data = tomllib.loads(preset_text("xor"))
+    data.update(samples=[{"x": [1, 0], "y": [1]}], learning_rate=0.05, optimizer={"name": "adam"})
+    result = trace(from_dict(data))
+    assert result.values[Ref("dC/dW", 1, 1, 2)] == 0
+    assert result.values[Ref("W'", 1, 1, 2)] == result.values[Ref("W", 1, 1, 2)]
+    text = render_markdown(result, svg="x.svg")
+    assert "every weight moves" not in text
+    assert "and a gradient of 0 not at all" in text
+    # ε is added to √v (10⁻⁸ against √v = |g| at step 1), so the conventions part where √v is ε
+    assert "unless √v is as small as ε" in text
+
+
+def test_the_gradient_check_at_a_relus_corner_does_not_write_a_limit_equal_to_backprop():
+    # z = 0 exactly at a ReLU: the one-sided quotient goes to −2 (the slope from the right) while
+    # backpropagation gives 0, and the document wrote ∂J/∂W = lim … = 0 above a table going to −2.
+    data = {
+        "layers": [2, 2, 1],
+        "activations": ["relu", "identity"],
+        "loss": "quadratic",
+        "learning_rate": 0.1,
+        "weights": [[[1.0, -1.0], [0.5, 0.5]], [[2.0, -3.0]]],
+        "biases": [[0.0, -1.0], [0.0]],
+        "samples": [{"x": [1.0, 1.0], "y": [1.0]}],
+    }
+    result = trace(from_dict(data))
+    assert result.values[Ref("z", 1, 1)] == 0 and result.values[Ref("dC/dW", 1, 1, 1)] == 0
+    text = render_markdown(result, svg="x.svg")
+    check = text[position(text, "Gradient check") :]
+    assert "corner of a ReLU" in check
+    after = check.split("does not settle on backpropagation's value")[1]
+    first = after[: position(after, r"\lim")]  # w²₁₁'s note and table, up to the next parameter
+    # C(h) = ½(1 − 2h)², so the quotient is −2 + 2h: −1.9999998 at h = 10⁻⁷ (float64: …801)
+    assert "-1.999999801" in first and "-1.8" in first
+    assert check.count(r"\lim") == 1  # w³₁₁ settles; b²₁ moves the same corner as w²₁₁
+
+
+def test_pytorchs_dampened_momentum_is_told_with_its_dampening():
+    # With dampening 0.1 the velocity's formula reads μv + (1 − τ)g, and the sentence beside it
+    # said v ← μv + g and that the two conventions give the same weights.
+    data = tomllib.loads(preset_text("xor"))
+    data.update(optimizer={"name": "momentum", "dampening": 0.1})
+    text = render_markdown(trace(from_dict(data), 2), svg="x.svg")
+    assert "(v ← μv + (1 − τ)g, θ′ = θ − ηv)" in text
+    assert "v ← μv + g," not in text and "both give the same weights" not in text
+    plain = tomllib.loads(preset_text("xor"))
+    plain.update(optimizer={"name": "momentum"})
+    assert "both give the same weights" in render_markdown(trace(from_dict(plain)), svg="x.svg")

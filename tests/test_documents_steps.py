@@ -248,3 +248,20 @@ def test_the_notebook_shows_several_steps():
     assert example["w5+@2"] == example["W'[2][1][1]@2"] == expected
     bundle = example._repr_mimebundle_()
     assert "Step 2" in bundle["text/markdown"] and 'data-id="z[1][1]@2"' in bundle["text/html"]
+
+
+def test_every_step_writes_its_formulas_in_the_order_of_the_single_step():
+    # Renaming step t's symbols rebuilt each sum in SymPy's order: net_h1 = b_h1 + w1⋅i1 + w2⋅i2
+    # in every step of a --steps 2 document, where the single step writes w1⋅i1 + w2⋅i2 + b_h1.
+    data = {**MAZUR_DATA, "notation": "mazur"}
+    single = render_markdown(trace(spec(data)), svg="x.svg")
+    several = render_markdown(trace(spec(data, name="momentum"), 2), svg="x.svg")
+    forward = r"\mathrm{net}_{h1} &= w_{1} \cdot i_{1} + w_{2} \cdot i_{2} + b_{h1}"
+    assert forward in single
+    assert several.count(forward) == 2  # step 1 and step 2
+    assert r"b_{h1} + w_{1}" not in several
+    # the velocity as the text states it, v ← μv + g (PyTorch, no dampening)
+    assert (
+        r"v_{w_{5}} &= \mu \cdot {v_{w_{5}}}^{(t=1)} + \frac{\partial E_{\mathrm{total}}}{\partial w_{5}}"
+        in several
+    )

@@ -70,6 +70,18 @@ def test_latex_and_terminal_in_korean_have_no_english_sentence(preset):
     assert "순전파" in terminal and english_sentences(terminal) == []
 
 
+def test_a_definition_by_cases_says_for_and_otherwise_in_korean():
+    # ReLU's slope printed \text{for } z > 0 and \text{otherwise} in the Korean LaTeX and PDF.
+    result = trace(load_spec("relu"))
+    with speaking("ko"):
+        korean = render_latex(result)
+    with speaking("en"):
+        english = render_latex(result)
+    assert r"1 & z^{2}_{1} > 0\text{일 때} \\0 & \text{그 밖의 경우}" in korean
+    assert "otherwise" not in korean and r"\text{for }" not in korean
+    assert r"1 & \text{for } z^{2}_{1} > 0 \\0 & \text{otherwise}" in english
+
+
 def test_english_latex_does_not_load_kotex():
     with speaking("en"):
         assert "kotex" not in render_latex(trace(load_spec("mazur")))

@@ -16,7 +16,7 @@ import pytest
 import sympy as sp
 from document_cases import PRESETS, rendered, traced
 
-from tracer import load_spec, trace
+from tracer import from_dict, load_spec, trace
 from tracer.cli import main
 from tracer.display import Hadamard
 from tracer.documents.blocks import Span
@@ -24,7 +24,6 @@ from tracer.documents.lesson import lesson
 from tracer.documents.render import render_terminal
 from tracer.documents.styles import PrettyStyle, typeset
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
-from tracer.spec import from_dict
 from tracer.terminal import beside, display_width, pad, table, wrap
 
 NOTATIONS = ("nielsen", "ng", "mazur")
@@ -104,12 +103,83 @@ def test_a_factor_of_minus_one_is_shown_in_the_terminal():
     assert "x₂⋅δ²₃ = -1⋅0.092248682 = -0.092248682" in text
 
 
+def test_a_negative_number_after_another_factor_is_in_parentheses_as_in_latex():
+    # The chain rule's numbers ∂z/∂w⋅∂a/∂z⋅∂C/∂a printed 0.689974481⋅0.232933292⋅-1.261279219.
+    x = sp.Symbol("x")
+    printer = _printer()
+    assert printer.pretty(sp.Mul(sp.Float(0.5), sp.Float(-1.25), evaluate=False)) == "0.5⋅(-1.25)"
+    assert printer.pretty(sp.Mul(sp.Float(-0.5), x, evaluate=False)) == "-0.5⋅x"
+    assert printer.pretty(sp.Mul(x, sp.Float(-1.2e-12), evaluate=False)) == "x⋅(-1.20⋅10⁻¹²)"
+    assert "∂C/∂w³₁₁ = 0.689974481⋅0.232933292⋅(-1.261279219) = -0.202710308" in _one_one_one()
+
+
+def _one_one_one() -> str:
+    spec = {
+        "layers": [1, 1, 1],
+        "activations": "sigmoid",
+        "loss": "sse",
+        "learning_rate": 1.0,
+        "weights": [[[0.8]], [[-1.5]]],
+        "biases": [[0.0], [0.5]],
+        "samples": [{"x": [1.0], "y": [1.0]}],
+    }
+    result = trace(from_dict(spec))
+    return render_terminal(result, 9, 80, False)
+
+
+def test_a_subscript_j_is_a_subscript_not_an_underscore():
+    # SymPy has no subscript j: the softmax's definition and Jacobian read a_j, ∂aᵢ/∂z_j.
+    printer = _printer()
+    assert printer.pretty(sp.Symbol("a_j")) == "aⱼ"
+    assert printer.pretty(sp.Symbol("z^(3)_j")) == "z⁽³⁾ⱼ"
+    assert printer.pretty(sp.Symbol("a_i")) == "aᵢ"
+    text = rendered("softmax", "term")
+    assert "∂aᵢ/∂zⱼ = aⱼ⋅(1 - aⱼ)  for i = j;  -aᵢ⋅aⱼ  for i ≠ j" in text
+    assert "_j" not in text
+
+
+def test_mazurs_names_past_one_hidden_layer_are_subscripted_in_the_terminal():
+    # A 2-2-2-1 network in Mazur's notation printed out_h1.1, b_h2.2 in the terminal.
+    spec = {
+        "notation": "mazur",
+        "layers": [2, 2, 2, 1],
+        "activations": "sigmoid",
+        "loss": "quadratic",
+        "learning_rate": 0.5,
+        "weights": [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]], [[0.9, 1.0]]],
+        "biases": [[0.1, 0.1], [0.2, 0.2], [0.3]],
+        "samples": [{"x": [1.0, 0.5], "y": [1.0]}],
+    }
+    text = render_terminal(trace(from_dict(spec)), 9, 80, False)
+    assert "outₕ₁.₁ = σ(netₕ₁.₁)" in text and "bₕ₂.₂" in text
+    assert not re.search(r"(out|net|b)_h", text)
+
+
 def test_a_negation_is_still_a_minus_sign():
     x, y = sp.symbols("x y")
     printer = _printer()
     assert printer.pretty(-x) == "-x"
     assert printer.pretty(x - y) == "x - y"
     assert printer.pretty(-x * y) == "-x⋅y"
+
+
+def test_a_drawn_number_is_not_moved_by_a_power_drawn_before_it():
+    # SymPy raises the exponent it is handed for tanh(z)²; the printer's cache handed it its
+    # own "2", and 2⋅(a − y) printed after it (the slope of sse) failed: IndexError.
+    a, y, z = sp.symbols("a y z")
+    printer = _printer()
+    assert printer.pretty(1 - sp.tanh(z) ** 2) == "        2   \n1 - tanh (z)"
+    assert printer.pretty(sp.Mul(2, a - y, evaluate=False)) == "2⋅(a - y)"
+
+
+def test_a_tanh_network_with_the_squared_error_is_worked_out_in_the_terminal(tmp_path, capsys):
+    spec = tmp_path / "tanh.toml"
+    spec.write_text(
+        'layers = [1, 1]\nactivations = "tanh"\nloss = "sse"\nlearning_rate = 0.1\n'
+        "weights = [[[0.5]]]\nbiases = [[0.0]]\n[[samples]]\nx = [2.0]\ny = [0.0]\n"
+    )
+    assert main(["trace", str(spec), "--lang", "en"]) == 0
+    assert "∂C/∂a²₁ = 2⋅(a²₁ - y₁) = 2⋅(0.761594156 - 0) = 1.523188312" in capsys.readouterr().out
 
 
 def test_a_picture_drawn_before_is_not_moved_by_a_later_one():
@@ -248,3 +318,28 @@ def test_trace_prints_no_line_wider_than_sixty_columns(name, notation, monkeypat
     wide = [line for line in lines if display_width(line) > 60]
     assert len(lines) > 100
     assert not wide
+
+
+def test_trace_piped_into_a_pager_fits_the_terminal_standard_error_writes_to():
+    # `tracer trace mazur | less` in a 60-column terminal: standard output is a pipe and COLUMNS
+    # is not exported, so shutil.get_terminal_size said 80 and every long line wrapped.
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 60, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    command = [sys.executable, "-m", "tracer", "trace", "mazur", "--lang", "en"]
+    try:
+        done = subprocess.run(
+            command, stdout=subprocess.PIPE, stderr=follower, text=True, env={**env, "NO_COLOR": "1"}
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    lines = done.stdout.split("\n")
+    assert done.returncode == 0 and len(lines) > 100
+    assert max(display_width(line) for line in lines) <= 60
+    assert max(display_width(line) for line in lines) > 55

@@ -214,7 +214,20 @@ def renamed(equation: Equation, moved: Callable[[Ref], Ref]) -> Equation:
     names.update({symbol(r): symbol(moved(r)) for _, r in equation.aliases})
 
     def rename(expr: sp.Expr) -> sp.Expr:
-        return expr.xreplace(names)
+        # Not xreplace: it rebuilds every sum and product evaluated, in SymPy's order, and step 1 of
+        # several then read z = b + w⋅x where the single step reads w⋅x + b.
+        if expr in names:
+            return names[expr]
+        if not expr.args:
+            return expr
+        args = tuple(rename(arg) for arg in expr.args)
+        if args == expr.args:
+            return expr
+        return (
+            expr.func(*args, evaluate=False)
+            if isinstance(expr, sp.Add | sp.Mul | sp.Pow)
+            else expr.func(*args)
+        )
 
     return Equation(
         ref,

@@ -22,8 +22,10 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.pretty_symbology import pretty_symbol, xsym
 from sympy.printing.pretty.pretty_symbology import sub as subscript
+from sympy.printing.pretty.pretty_symbology import sup as superscript
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
+from tracer.i18n import _
 from tracer.ids import Ref, parse
 from tracer.notation import Naming
 
@@ -278,10 +280,17 @@ class TracerLatexPrinter(LatexPrinter):
 
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         # SymPy's cases, with the row break setting and "for " instead of "\:" (Markdown reads
-        # "\:" as an escaped colon).
+        # "\:" as an escaped colon); the words in the reader's language ("z > 0일 때").
         rows = []
         for value, condition in expr.args:
-            when = r"\text{otherwise}" if condition == sp.true else rf"\text{{for }} {self._print(condition)}"
+            if condition == sp.true:
+                otherwise = _("otherwise")
+                when = rf"\text{{{otherwise}}}"
+            else:
+                # the condition's words around it: "for {condition}", "{condition}일 때"
+                before, after = _("for {condition}").split("{condition}")
+                words = [rf"\text{{{before}}}" if before else "", self._print(condition)]
+                when = " ".join(w for w in words if w) + (rf"\text{{{after}}}" if after else "")
             rows.append(f"{self._print(value)} & {when}")
         return r"\begin{cases} " + f" {self._settings['row_break']}".join(rows) + r" \end{cases}"
 
@@ -405,7 +414,19 @@ class TracerPrettyPrinter(PrettyPrinter):
         if shown is not None:
             return self._print(shown)
         indexed = None if bold_name else comma_indexed(expr.name)
-        return super()._print_Symbol(expr, bold_name) if indexed is None else prettyForm(indexed)
+        if indexed is not None:
+            return prettyForm(indexed)
+        name, sups, subs = split_super_sub(expr.name)
+        if not bold_name and any(c in _MORE_SUBSCRIPTS for s in subs for c in s):
+            # SymPy has no subscript j and would print a_j; Unicode has ⱼ (U+2C7C): aⱼ, z⁽³⁾ⱼₖ.
+            # Mazur's names past one hidden layer number a neuron h1.1: outₕ₁.₁, not out_h1.1.
+            script = {**subscript, **_MORE_SUBSCRIPTS}
+            lowered = ["".join(script.get(c, "") for c in s) for s in subs]
+            raised = ["".join(superscript.get(c, "") for c in s) for s in sups]
+            if all(len(t) == len(s) for t, s in zip(lowered + raised, subs + sups, strict=True)):
+                base = super()._print_Symbol(sp.Symbol(name), bold_name).picture[0]
+                return prettyForm(base + "".join(raised) + "".join(lowered))
+        return super()._print_Symbol(expr, bold_name)
 
     def _print_Float(self, expr: sp.Float) -> prettyForm:
         decimals, significant = digits(float(expr), self._settings)
@@ -524,7 +545,9 @@ class TracerPrettyPrinter(PrettyPrinter):
         for i, factor in enumerate(factors):
             form = self._print(factor)
             weak = form.binding > prettyForm.MUL and form.binding != prettyForm.NEG
-            parens = weak and (len(factors) > 1 or negative)
+            # A negative number after another factor is in parentheses, as in LaTeX: 0.5⋅(-1.25).
+            signed = i > 0 and isinstance(factor, sp.Number) and factor.is_negative
+            parens = (weak and (len(factors) > 1 or negative)) or signed
             if parens:
                 form = prettyForm(*form.parens())
             separator = xsym("*") if i else ""
@@ -594,6 +617,9 @@ def _point(form: prettyForm) -> tuple[int, int] | None:
         return None
     after = len(dot + fraction)
     return len(text) - after, after
+
+
+_MORE_SUBSCRIPTS = {"j": "ⱼ", ".": "."}
 
 
 def _display(naming: Naming | None, expr: sp.Symbol) -> sp.Expr | None:

@@ -20,13 +20,36 @@ colour codes of the ``paint`` filter, and never breaks inside a word or a number
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Callable, Sequence
 from functools import cache
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _WORDS = re.compile(r"\S+")
 _NUMBER = re.compile(r"^[-−]?\d+(?:\.(\d+))?$")
+
+
+def terminal_columns(fallback: int = 80) -> int:
+    """Return the width to fit terminal output to: ``COLUMNS``, else the terminal's own.
+
+    The terminal is standard output's, else standard error's: piped into a pager
+    (``tracer trace mazur | less``) the output is read in the terminal that standard error still
+    writes to, where ``shutil.get_terminal_size`` falls back to 80 columns. With neither (a file,
+    a test run) ``fallback``.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            size = os.get_terminal_size(stream.fileno())  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            continue
+        if size.columns > 0:
+            return size.columns
+    return fallback
 
 
 @cache

@@ -288,15 +288,20 @@ def hidden_layer(lesson: Lesson, l: int, s: int | None) -> list[Block]:
     """Return the sum over paths, one weight factor by factor, the slopes and BP2."""
     blocks: list[Block] = [layer_title(lesson, l, s)]
     later = lesson.spec.layers[l + 1]
-    blocks.append(
-        lesson.paragraph(
-            _(
-                "A hidden activation reaches the cost along {count} paths, one through each neuron of "
-                "the next layer, so its effect on the cost is the sum over those paths: each path's "
-                "error term times the weight of its edge (the weight from before the update)."
-            ).format(count=later)
+    paths = (
+        _(
+            "A hidden activation reaches the cost along one path, through the one neuron of the next "
+            "layer, so its effect on the cost is that path's error term times the weight of its edge "
+            "(the weight from before the update)."
         )
+        if later == 1
+        else _(
+            "A hidden activation reaches the cost along {count} paths, one through each neuron of "
+            "the next layer, so its effect on the cost is the sum over those paths: each path's "
+            "error term times the weight of its edge (the weight from before the update)."
+        ).format(count=later)
     )
+    blocks.append(lesson.paragraph(paths))
     separable = l + 1 == lesson.L and not lesson.g(lesson.L).is_softmax
     first = Ref("dC/da", l, 1, sample=s)
     if separable and later > 1:
@@ -304,14 +309,23 @@ def hidden_layer(lesson: Lesson, l: int, s: int | None) -> list[Block]:
         parts = sp.Add(
             *(Partial(lesson.sym("C_term", j=i, s=s), a) for i in lesson.neurons(l + 1)), evaluate=False
         )
-        q = lesson.trace[first]
-        blocks.append(lesson.paragraph(_("For {a}, one path per output's part of the cost:"), a=a))
-        blocks.append(
-            lesson.chain(
-                symbol(first), parts, q.formula, q.substituted(lesson.trace.values), shown_number(q.value)
+        if lesson.spec.layers[l] == 1:
+            # The layer's only neuron: its own line follows, so the sum is said, not worked twice.
+            blocks.append(
+                lesson.paragraph(
+                    _("One path per output's part of the cost: {parts}."),
+                    parts=sp.Eq(symbol(first), parts, evaluate=False),
+                )
             )
-        )
-        blocks.append(lesson.paragraph(_("and so for every neuron of the layer:")))
+        else:
+            q = lesson.trace[first]
+            blocks.append(lesson.paragraph(_("For {a}, one path per output's part of the cost:"), a=a))
+            blocks.append(
+                lesson.chain(
+                    symbol(first), parts, q.formula, q.substituted(lesson.trace.values), shown_number(q.value)
+                )
+            )
+            blocks.append(lesson.paragraph(_("and so for every neuron of the layer:")))
     blocks.append(lesson.steps([Ref("dC/da", l, j, sample=s) for j in lesson.neurons(l)]))
     blocks.append(lesson.paragraph(_("The slope of the activation at each weighted input:")))
     blocks.append(lesson.steps([Ref("da/dz", l, j, sample=s) for j in lesson.neurons(l)]))

@@ -8,6 +8,7 @@ backpropagation gives.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -71,6 +72,7 @@ def difference_quotients(spec: NetworkSpec, parameter: Ref, exponents=EXPONENTS)
 
 def check(lesson: Lesson) -> list[Block]:
     """Return difference quotients approaching the backprop gradient for a few parameters."""
+    checks = {ref: difference_quotients(lesson.spec, ref) for ref in checked_parameters(lesson.spec)}
     blocks: list[Block] = [
         lesson.numbered(_("Gradient check: the derivative as a limit")),
         lesson.paragraph(
@@ -90,6 +92,14 @@ def check(lesson: Lesson) -> list[Block]:
                 "almost all their digits, and their difference loses what float64 rounding (about 16 "
                 "significant digits) left."
             )
+            if any(_grows(lesson, ref, rows) for ref, rows in checks.items() if _settles(lesson, ref, rows))
+            else _(
+                "The distance to the backprop value shrinks about tenfold with each row: the ratio's "
+                "error is about half the second derivative times the nudge, so it is proportional to the "
+                "nudge. Nudges smaller than these would at last make it grow again: the two costs would "
+                "agree in almost all their digits, and their difference would lose what float64 rounding "
+                "(about 16 significant digits) left."
+            )
         ),
     ]
     if lesson.several:
@@ -101,12 +111,39 @@ def check(lesson: Lesson) -> list[Block]:
                 )
             )
         )
-    for ref in checked_parameters(lesson.spec):
-        blocks += checked(lesson, ref)
+    for ref, rows in checks.items():
+        blocks += checked(lesson, ref, rows)
     return blocks
 
 
-def checked(lesson: Lesson, ref: Ref) -> list[Block]:
+def _gradient(ref: Ref) -> Ref:
+    return Ref("dC/dW", ref.l, ref.j, ref.k) if ref.kind == "W" else Ref("dC/db", ref.l, ref.j)
+
+
+def _grows(lesson: Lesson, ref: Ref, rows: tuple[Quotient, ...]) -> bool:
+    """Return whether the distance to the backprop value grows somewhere down the table."""
+    exact = float(lesson.trace.values[_gradient(ref)])
+    distances = [abs(q.quotient - exact) for q in rows]
+    return any(later > earlier for earlier, later in pairwise(distances))
+
+
+def _settles(lesson: Lesson, ref: Ref, rows: tuple[Quotient, ...]) -> bool:
+    """Return whether the quotients come close to the backprop value (not at a ReLU's corner)."""
+    exact = float(lesson.trace.values[_gradient(ref)])
+    scale = max(1.0, abs(exact), *(abs(q.quotient) for q in rows))
+    return min(abs(q.quotient - exact) for q in rows) < 1e-3 * scale
+
+
+def _at_a_corner(lesson: Lesson) -> bool:
+    """Return whether a ReLU or leaky ReLU neuron's weighted input is exactly 0 in some sample."""
+    return any(
+        lesson.g(q.ref.l).name in ("relu", "leaky_relu") and q.value == 0
+        for q in lesson.trace.quantities
+        if q.ref.kind == "z" and q.ref.step in (None, 1)
+    )
+
+
+def checked(lesson: Lesson, ref: Ref, quotients: tuple[Quotient, ...]) -> list[Block]:
     """Return the limit of one parameter's difference quotient and its table."""
     cost = lesson.naming.symbol(Ref("C"))
     parameter = lesson.naming.symbol(ref)
@@ -114,7 +151,7 @@ def checked(lesson: Lesson, ref: Ref) -> list[Block]:
     shifted = Call(cost, sp.Add(parameter, h, evaluate=False))
     numerator = sp.Add(shifted, sp.Mul(-1, Call(cost, parameter), evaluate=False), evaluate=False)
     quotient = sp.Mul(numerator, sp.Pow(h, -1, evaluate=False), evaluate=False)
-    gradient = Ref("dC/dW", ref.l, ref.j, ref.k) if ref.kind == "W" else Ref("dC/db", ref.l, ref.j)
+    gradient = _gradient(ref)
     exact = lesson.trace.values[gradient]
     rows = [
         (
@@ -123,7 +160,7 @@ def checked(lesson: Lesson, ref: Ref) -> list[Block]:
             (lesson.number(q.quotient),),
             (lesson.number(abs(q.quotient - float(exact))),),
         )
-        for q in difference_quotients(lesson.spec, ref)
+        for q in quotients
     ]
     head = [
         lesson.say("{x}", x=h),
@@ -131,7 +168,24 @@ def checked(lesson: Lesson, ref: Ref) -> list[Block]:
         lesson.say(_("difference quotient")),
         lesson.say(_("distance to backprop")),
     ]
+    if _settles(lesson, ref, quotients):
+        return [
+            lesson.chain(symbol(gradient), LimitToZero(quotient, h), shown_number(exact)),
+            lesson.table(head, rows, (True, True, True, True)),
+        ]
+    # The nudge is one-sided: at a corner it measures the slope from the right, not the one
+    # backpropagation takes there, and the limit is not the gradient.
+    note = (
+        _(
+            "Here the ratio does not settle on backpropagation's value {gradient}: the nudge moves a "
+            "weighted input that is exactly 0, at the corner of a ReLU, so the ratio measures the slope "
+            "to the right of the corner, while backpropagation takes the slope at 0 that the equations "
+            "above state."
+        )
+        if _at_a_corner(lesson)
+        else _("Here the ratio does not settle on backpropagation's value {gradient} within these nudges.")
+    )
     return [
-        lesson.chain(symbol(gradient), LimitToZero(quotient, h), shown_number(exact)),
+        lesson.paragraph(note, tone="note", gradient=sp.Eq(symbol(gradient), shown_number(exact))),
         lesson.table(head, rows, (True, True, True, True)),
     ]

@@ -170,7 +170,7 @@ def after_steps(lesson: Lesson) -> list[Block]:
         lesson.numbered(_("The loss after {count} steps").format(count=last)),
         lesson.paragraph(
             _(
-                "The cost step 1 starts from, and the cost of the same samples through the network with "
+                "The cost step 1 starts from, and the cost of the same data through the network with "
                 "the parameters step {last} left (the forward pass again, not shown):"
             ).format(last=last)
         ),
@@ -180,6 +180,10 @@ def after_steps(lesson: Lesson) -> list[Block]:
     if change < 0:
         blocks.append(
             lesson.paragraph(_("The loss went down over the {count} steps.").format(count=last), tone="good")
+        )
+    elif change == 0:
+        blocks.append(
+            lesson.paragraph(_("The loss did not change over the {count} steps.").format(count=last))
         )
     else:
         blocks.append(

@@ -277,7 +277,30 @@ class Lesson(Writer):
                 "of these parts over the outputs."
             ),
         }
-        return self.say(_(names[self.loss.name]), term=sp.Eq(part, term, evaluate=False), cost=cost, m=str(m))
+        single = {  # one output: no sum over the outputs, no "1 outputs"
+            "quadratic": N_(
+                "Loss: the quadratic cost, one half of the squared error of the output: {term}, and "
+                "{cost} is this one part, the network having one output."
+            ),
+            "sse": N_(
+                "Loss: the squared error of the output: {term}, and {cost} is this one part, the "
+                "network having one output."
+            ),
+            "mse": N_(
+                "Loss: the mean squared error over the one output, the squared error itself: {term}, "
+                "and {cost} is this one part."
+            ),
+            "cross_entropy": N_(
+                "Loss: cross-entropy, {term} (ln is the natural logarithm; a target of 0 contributes 0), "
+                "and {cost} is this one part, the network having one output."
+            ),
+            "binary_cross_entropy": N_(
+                "Loss: binary cross-entropy, {term} (ln is the natural logarithm), and {cost} is this "
+                "one part, the network having one output."
+            ),
+        }
+        sentence = (single if m == 1 else names)[self.loss.name]
+        return self.say(_(sentence), term=sp.Eq(part, term, evaluate=False), cost=cost, m=str(m))
 
     def activation_sentence(self, g: Activation):
         """Return how an activation is computed, or () when there is nothing to say (identity)."""
@@ -467,7 +490,12 @@ class Lesson(Writer):
         blocks: list[Block] = [self.numbered(_("The loss"))]
         for s in self.samples():
             blocks += self.sample_heading(s)
-            blocks.append(self.paragraph(_("Each output's part of the cost, then their sum:")))
+            parts = (
+                _("The output's part of the cost, which is the whole cost:")
+                if self.spec.layers[-1] == 1
+                else _("Each output's part of the cost, then their sum:")
+            )
+            blocks.append(self.paragraph(parts))
             blocks.append(self.steps([Ref("C_term", j=j, sample=s) for j in self.neurons(self.L)]))
             blocks.append(self.steps([Ref("C", sample=s)]))
         if self.batch:
@@ -514,7 +542,7 @@ class Lesson(Writer):
             self.numbered(_("The loss after the update")),
             self.paragraph(
                 _(
-                    "The cost before the update, and the cost of the same samples through the network "
+                    "The cost before the update, and the cost of the same data through the network "
                     "with the updated parameters (the forward pass again, not shown):"
                 )
             ),
@@ -526,6 +554,10 @@ class Lesson(Writer):
                 self.paragraph(
                     _("The loss went down: this step of gradient descent moved downhill."), tone="good"
                 )
+            )
+        elif change == 0:
+            blocks.append(
+                self.paragraph(_("The loss did not change: the update left the cost where it was."))
             )
         else:
             blocks.append(

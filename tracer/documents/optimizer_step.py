@@ -33,18 +33,18 @@ CONVENTIONS = {
         "The numbers follow the book Deep Learning from Scratch by Koki Saito (its common/optimizer.py)."
     ),
 }
-# Where the two conventions part, said once per optimizer.
+# Where the two conventions part, said once per optimizer; {eta} is the notation's learning rate.
 DIFFERENCES = {
     "momentum": N_(
-        "PyTorch starts the velocity at the first gradient and keeps the learning rate out of it (v ← μv "
-        "+ g, θ′ = θ − ηv); the book starts it at 0 and puts the learning rate inside (v ← μv − ηg, θ′ = "
-        "θ + v). With a constant learning rate and no dampening both give the same weights at every "
-        "step."
+        "PyTorch starts the velocity at the first gradient and keeps the learning rate out of it "
+        "(v ← μv + g, θ′ = θ − {eta}v); the book starts it at 0 and puts the learning rate inside "
+        "(v ← μv − {eta}g, θ′ = θ + v). With a constant learning rate and no dampening both give the "
+        "same weights at every step."
     ),
     "nesterov": N_(
-        "PyTorch steps along the gradient plus the velocity once more (θ′ = θ − η(g + μv)); the book "
+        "PyTorch steps along the gradient plus the velocity once more (θ′ = θ − {eta}(g + μv)); the book "
         "writes the same look-ahead with its velocity, which holds the learning rate (θ′ = θ + μ²v − (1 "
-        "+ μ)ηg)."
+        "+ μ){eta}g)."
     ),
     "adagrad": N_(
         "Both add ε after the square root; PyTorch's ε is 10⁻¹⁰, the book's 10⁻⁷, which shows only when "
@@ -56,15 +56,23 @@ DIFFERENCES = {
     ),
     "adam": N_(
         "PyTorch corrects both moments for their start at zero (m̂, v̂) and adds ε to √v̂; the book "
-        "folds the correction into the step size, η√(1 − β₂ᵗ)/(1 − β₁ᵗ), and adds ε (10⁻⁷) to the "
-        "uncorrected √v. The two agree closely unless v is as small as ε."
+        "folds the correction into the step size, {eta}√(1 − β₂ᵗ)/(1 − β₁ᵗ), and adds ε (10⁻⁷) to the "
+        "uncorrected √v. The two agree closely unless √v is as small as ε."
     ),
 }
+# PyTorch's momentum with dampening τ: the velocity takes (1 − τ) of each later gradient.
+DAMPENED = N_(
+    "PyTorch starts the velocity at the first gradient and keeps the learning rate out of it; from "
+    "the second step on it takes only 1 − τ of each gradient (v ← μv + (1 − τ)g, θ′ = θ − {eta}v). "
+    "The book has no dampening: it starts the velocity at 0 and puts the learning rate inside "
+    "(v ← μv − {eta}g, θ′ = θ + v), so with dampening the two take different steps."
+)
 FIRST_STEP = {
     "adam": N_(
-        "At the first step m̂ is the gradient and v̂ its square, so every weight moves by almost exactly "
-        "the learning rate, against the sign of its gradient: the moments show their role from the "
-        "second step on."
+        "At the first step the corrected moments are the gradient and its square, so a weight moves by "
+        "almost exactly the learning rate, against the sign of its gradient, whatever the gradient's "
+        "size (only a gradient as small as ε moves it less, and a gradient of 0 not at all): the "
+        "moments show their role from the second step on."
     ),
 }
 
@@ -149,7 +157,10 @@ def optimizer_update(lesson: Lesson) -> list[Block]:
             ),
             name=name,
         ),
-        lesson.paragraph(_(DIFFERENCES[optimizer.name])),
+        lesson.paragraph(
+            _(DAMPENED if dict(optimizer.hyper).get("dampening", 0.0) else DIFFERENCES[optimizer.name]),
+            eta=lesson.style.printer.text(lesson.naming.symbol(Ref("eta"))),
+        ),
         *optimizer_layers(lesson, 2),
     ]
     if optimizer.name in FIRST_STEP:

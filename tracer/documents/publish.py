@@ -8,7 +8,6 @@ everything is rendered before anything is written.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from tracer.documents.pdf import compile_latex
@@ -22,6 +21,7 @@ from tracer.documents.render import (
 )
 from tracer.output import FORMATS as OUTPUT_FORMATS
 from tracer.output import Content, colour_wanted, to_stdout
+from tracer.terminal import terminal_columns
 from tracer.trace import Trace
 
 FORMATS = tuple(OUTPUT_FORMATS)  # a worked example is written in every format there is
@@ -48,4 +48,4 @@ def document(
     if format == "json":
         return render_json(result, decimals), {}
     colour = to_stdout(output) and colour_wanted()
-    return render_terminal(result, decimals, shutil.get_terminal_size().columns, colour), {}
+    return render_terminal(result, decimals, terminal_columns(), colour), {}
