@@ -320,7 +320,15 @@ def test_trace_prints_no_line_wider_than_sixty_columns(name, notation, monkeypat
     assert not wide
 
 
-def test_trace_piped_into_a_pager_fits_the_terminal_standard_error_writes_to():
+HOMEWORK = "net_h1 = 0.3775\nnet_o1 = 0.7456\nout_o1 = 0.6782\nE_total = 0.3\n"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["trace", "mazur"], ["check", "mazur", "HOMEWORK"], ["train", "xor", "--steps", "200"]],
+    ids=["trace", "check", "train"],
+)
+def test_a_command_piped_into_a_pager_fits_the_terminal_standard_error_writes_to(words, tmp_path):
     # `tracer trace mazur | less` in a 60-column terminal: standard output is a pipe and COLUMNS
     # is not exported, so shutil.get_terminal_size said 80 and every long line wrapped.
     import fcntl
@@ -331,15 +339,22 @@ def test_trace_piped_into_a_pager_fits_the_terminal_standard_error_writes_to():
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 60, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    command = [sys.executable, "-m", "tracer", "trace", "mazur", "--lang", "en"]
+    (tmp_path / "homework.toml").write_text(HOMEWORK, encoding="utf-8")
+    words = ["homework.toml" if w == "HOMEWORK" else w for w in words]  # a path cannot wrap
+    command = [sys.executable, "-m", "tracer", *words, "--lang", "en"]
     try:
         done = subprocess.run(
-            command, stdout=subprocess.PIPE, stderr=follower, text=True, env={**env, "NO_COLOR": "1"}
+            command,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            env={**env, "NO_COLOR": "1"},
+            cwd=tmp_path,
         )
     finally:
         os.close(follower)
         os.close(leader)
     lines = done.stdout.split("\n")
-    assert done.returncode == 0 and len(lines) > 100
+    assert done.returncode in (0, 1) and len(lines) > 20  # check's 1: a wrong answer
     assert max(display_width(line) for line in lines) <= 60
     assert max(display_width(line) for line in lines) > 55

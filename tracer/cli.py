@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import shutil
 import signal
 import sys
 import threading
@@ -31,6 +30,7 @@ from tracer.i18n import LANGUAGES, _, from_environment, requested, use
 from tracer.output import Outputs, check_stdout, colour_wanted, to_stdout
 from tracer.printing import DEFAULT_DECIMALS, MathPrinter
 from tracer.spec import load_spec, preset_names, preset_text
+from tracer.terminal import terminal_columns
 from tracer.trace import trace
 from tracer.train.cli import add_parser as add_train
 
@@ -130,7 +130,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             outputs.file(str(Path(args.output) / f"{stem}{suffix}"), report)
     else:
         colour = to_stdout(args.output) and colour_wanted()
-        width = shutil.get_terminal_size().columns
+        width = terminal_columns()
         outputs.publish(args.format, args.output, render(result, args.format, colour, width))
     outputs.commit()
     return result.exit_status

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from tracer.ids import parse
 from tracer.output import Outputs, check_stdout, colour_wanted, to_stdout
 from tracer.printing import DEFAULT_DECIMALS, format_number
 from tracer.spec import NetworkSpec
+from tracer.terminal import terminal_columns
 from tracer.train import FORMATS
 
 MAX_STEPS = 10_000_000
@@ -279,7 +279,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         unicode = to_stdout(args.output) and sys.stdout.isatty()
         colour = to_stdout(args.output) and colour_wanted()
-        width = shutil.get_terminal_size().columns
+        width = terminal_columns()
         text = render_term(training, args.decimals, unicode, written, width, colour)
     outputs.publish(args.format, args.output, text)
     outputs.commit()
