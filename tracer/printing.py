@@ -20,9 +20,9 @@ from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty import PrettyPrinter
-from sympy.printing.pretty.pretty_symbology import pretty_symbol, xsym
 from sympy.printing.pretty.pretty_symbology import sub as subscript
 from sympy.printing.pretty.pretty_symbology import sup as superscript
+from sympy.printing.pretty.pretty_symbology import xsym
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from tracer.i18n import _
@@ -329,24 +329,6 @@ def join_operands(operands: list[Operand], binding: int = prettyForm.ADD) -> pre
     return prettyForm(*stringPict.next(*pieces), binding=binding)
 
 
-def comma_indexed(name: str) -> str | None:
-    """Return a symbol whose subscript has a comma (a layer of ten neurons or more) in Unicode, the
-    comma between the subscript digits; None for a name without one. SymPy gives up on the whole
-    subscript when one character has no subscript form and prints the name as it is written.
-
-    >>> comma_indexed("w^2_10,1"), comma_indexed("w^2_1,1"), comma_indexed("w^2_11")
-    ('w²₁₀,₁', 'w²₁,₁', None)
-    """
-    base, supers, subs = split_super_sub(name)
-    if not any("," in s for s in subs):
-        return None
-    try:
-        indices = [",".join("".join(subscript[c] for c in part) for part in s.split(",")) for s in subs]
-    except KeyError:
-        return None
-    return pretty_symbol(base + "".join(f"^{s}" for s in supers)) + " ".join(indices)
-
-
 def _copied(form: prettyForm) -> prettyForm:
     """Return a picture of its own with the same rows (``copy.copy`` takes twenty times as long)."""
     copied = object.__new__(type(form))
@@ -413,13 +395,12 @@ class TracerPrettyPrinter(PrettyPrinter):
         shown = None if bold_name else _display(self._settings["naming"], expr)
         if shown is not None:
             return self._print(shown)
-        indexed = None if bold_name else comma_indexed(expr.name)
-        if indexed is not None:
-            return prettyForm(indexed)
         name, sups, subs = split_super_sub(expr.name)
         if not bold_name and any(c in _MORE_SUBSCRIPTS for s in subs for c in s):
-            # SymPy has no subscript j and would print a_j; Unicode has ⱼ (U+2C7C): aⱼ, z⁽³⁾ⱼₖ.
-            # Mazur's names past one hidden layer number a neuron h1.1: outₕ₁.₁, not out_h1.1.
+            # SymPy gives up on a whole subscript when one character has no subscript form. It has
+            # no j (a_j; Unicode has ⱼ, U+2C7C: aⱼ, z⁽³⁾ⱼₖ), and a full stop or a comma stays as it
+            # is between subscript digits: Mazur's outₕ₁.₁ past one hidden layer, and w²₁₀,₁ in a
+            # layer of ten neurons or more (not out_h1.1 and w_10,1__2).
             script = {**subscript, **_MORE_SUBSCRIPTS}
             lowered = ["".join(script.get(c, "") for c in s) for s in subs]
             raised = ["".join(superscript.get(c, "") for c in s) for s in sups]
@@ -619,7 +600,7 @@ def _point(form: prettyForm) -> tuple[int, int] | None:
     return len(text) - after, after
 
 
-_MORE_SUBSCRIPTS = {"j": "ⱼ", ".": "."}
+_MORE_SUBSCRIPTS = {"j": "ⱼ", ".": ".", ",": ","}
 
 
 def _display(naming: Naming | None, expr: sp.Symbol) -> sp.Expr | None:
